@@ -1,0 +1,1 @@
+console.log('runtree: service not built yet');

@@ -1,0 +1,25 @@
+// Jest runs in ESM mode: NestJS 12 is ESM-only (see README, "Development").
+const swc = {
+  jsc: {
+    target: 'es2022',
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+  },
+  module: { type: 'es6' },
+  sourceMaps: 'inline',
+};
+
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  moduleNameMapper: {
+    '^@runtree/event-store$': '<rootDir>/libs/event-store/src/index.ts',
+    '^@runtree/event-store/testing$': '<rootDir>/libs/event-store/testing/index.ts',
+    '^@runtree/orchestration$': '<rootDir>/libs/orchestration/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testTimeout: 30000,
+};
