@@ -1,0 +1,1 @@
+export { EsdbEventStore, openEsdbEventStore, type EsdbEventStoreOptions } from './esdb-event-store.js';

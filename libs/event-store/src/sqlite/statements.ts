@@ -1,0 +1,71 @@
+import type Database from 'better-sqlite3';
+import type { EventRow } from './event-rows.js';
+import type { StreamRow } from './stream-row.js';
+
+/** The light columns the global-log scan filters on before loading whole events. */
+export interface LogEntry {
+  readonly position: bigint;
+  readonly stream_name: string;
+  readonly event_type: string;
+}
+
+export interface NewEventRow {
+  readonly stream_name: string;
+  readonly revision: bigint;
+  readonly event_id: string;
+  readonly event_type: string;
+  readonly data: string;
+  readonly metadata: string;
+  readonly created_ms: number;
+}
+
+interface StreamRangeQuery {
+  readonly stream: string;
+  readonly from: bigint;
+  readonly minRevision: bigint;
+  readonly minCreatedMs: bigint;
+  /** -1: no limit (SQLite's convention). */
+  readonly limit: number;
+}
+
+/** Every SQL statement of the adapter, prepared once per connection. */
+export function prepareStatements(db: Database.Database) {
+  const visibleStreamEvents = 'SELECT * FROM events WHERE stream_name = @stream AND revision >= @minRevision AND created_ms >= @minCreatedMs';
+  return {
+    stream: db.prepare<[string], StreamRow>('SELECT * FROM streams WHERE stream_name = ?'),
+    putStream: db.prepare<StreamRow>(
+      `INSERT OR REPLACE INTO streams (stream_name, last_revision, life_start, max_count, max_age, truncate_before, custom_metadata)
+       VALUES (@stream_name, @last_revision, @life_start, @max_count, @max_age, @truncate_before, @custom_metadata)`,
+    ),
+    insertEvent: db.prepare<NewEventRow>(
+      `INSERT INTO events (stream_name, revision, event_id, event_type, data, metadata, created_ms)
+       VALUES (@stream_name, @revision, @event_id, @event_type, @data, @metadata, @created_ms)`,
+    ),
+    /** Which of these ids (a JSON array) the stream already holds. */
+    knownEventIds: db.prepare<[string, string], { event_id: string; revision: bigint }>(
+      'SELECT event_id, revision FROM events WHERE stream_name = ? AND event_id IN (SELECT value FROM json_each(?))',
+    ),
+    streamEventsBetween: db.prepare<[string, bigint, bigint], EventRow>(
+      'SELECT * FROM events WHERE stream_name = ? AND revision BETWEEN ? AND ? ORDER BY revision',
+    ),
+    visibleForwards: db.prepare<StreamRangeQuery, EventRow>(
+      `${visibleStreamEvents} AND revision >= @from ORDER BY revision LIMIT @limit`,
+    ),
+    visibleBackwards: db.prepare<StreamRangeQuery, EventRow>(
+      `${visibleStreamEvents} AND revision <= @from ORDER BY revision DESC LIMIT @limit`,
+    ),
+    logAfter: db.prepare<[bigint, number], LogEntry>(
+      'SELECT position, stream_name, event_type FROM events WHERE position > ? ORDER BY position LIMIT ?',
+    ),
+    logBefore: db.prepare<[bigint, number], LogEntry>(
+      'SELECT position, stream_name, event_type FROM events WHERE position < ? ORDER BY position DESC LIMIT ?',
+    ),
+    /** The events at these positions (a JSON array), in log order. */
+    eventsAt: db.prepare<[string], EventRow>(
+      'SELECT * FROM events WHERE position IN (SELECT value FROM json_each(?)) ORDER BY position',
+    ),
+    headPosition: db.prepare<[], { position: bigint | null }>('SELECT max(position) AS position FROM events'),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;

@@ -1,0 +1,1 @@
+export { runEventStoreConformance, type EventStoreUnderTest } from './conformance.js';
