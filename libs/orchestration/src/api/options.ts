@@ -1,0 +1,60 @@
+import type { JsonValue } from '@runtree/event-store';
+import type { JsonObject } from './model.js';
+
+/** Every command may carry a `commandId`: the same command sent twice appends nothing the second time. */
+export interface CommandOptions {
+  readonly commandId?: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+}
+
+export interface StartRunOptions extends CommandOptions {
+  readonly runId?: string;
+  readonly kind?: string;
+  readonly input?: JsonValue;
+  readonly metadata?: JsonObject;
+  readonly sessionId?: string;
+  readonly threadId?: string;
+}
+
+export type SessionTarget = 'inherit' | 'none' | string | { readonly open: { readonly metadata?: JsonObject }; readonly stopOnCancel?: boolean };
+export type ThreadTarget = 'inherit' | 'none' | string | { readonly threadId: string } | { readonly start: { readonly name?: string; readonly metadata?: JsonObject } };
+
+export interface SpawnOptions extends CommandOptions {
+  readonly runId?: string;
+  readonly kind?: string;
+  readonly input?: JsonValue;
+  readonly metadata?: JsonObject;
+  readonly session?: SessionTarget;
+  readonly thread?: ThreadTarget;
+}
+
+/** `input` is refused: the task is the input. */
+export type DelegateOptions = Omit<SpawnOptions, 'input'>;
+
+export interface CollectOptions {
+  readonly includeSteps?: boolean;
+  readonly includeJournal?: boolean;
+  readonly includeDescendants?: boolean;
+}
+
+export interface OpenSessionOptions extends CommandOptions {
+  readonly sessionId?: string;
+  readonly metadata?: JsonObject;
+}
+
+export interface StartThreadOptions extends CommandOptions {
+  readonly threadId?: string;
+  readonly name?: string;
+  readonly metadata?: JsonObject;
+}
+
+export interface StartStepOptions extends CommandOptions {
+  readonly stepId?: string;
+  readonly name?: string;
+  readonly kind?: string;
+  readonly input?: JsonValue;
+}
+
+/** A run id, or a run object carrying `runId`. */
+export type ParentRef = string | { readonly runId: string };

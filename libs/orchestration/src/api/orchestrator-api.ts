@@ -1,0 +1,43 @@
+import type { JsonValue } from '@runtree/event-store';
+import type { AwaitResult, CancelResult, Child, ChildStatus, CollectResult, Run, Session, Step, Thread } from './model.js';
+import type {
+  CollectOptions,
+  CommandOptions,
+  DelegateOptions,
+  OpenSessionOptions,
+  ParentRef,
+  SpawnOptions,
+  StartRunOptions,
+  StartStepOptions,
+  StartThreadOptions,
+} from './options.js';
+
+/**
+ * The operations of the spec (shared/spec/orchestrator.md). Every method rejects with
+ * `OrchestratorError` (`code`, `message`, `details`). Inputs are `unknown`-safe: a caller
+ * from plain JavaScript or the bus gets a coded error for a malformed argument, never a crash.
+ */
+export interface OrchestratorApi {
+  ensureReady(): Promise<void>;
+  startRun(options?: StartRunOptions): Promise<Run>;
+  spawn(parent: ParentRef, options?: SpawnOptions): Promise<Child>;
+  delegate(parent: ParentRef, task: JsonValue, options?: DelegateOptions): Promise<Run>;
+  listChildren(parent: ParentRef): Promise<Child[]>;
+  status(runId: string): Promise<ChildStatus>;
+  collect(runId: string, options?: CollectOptions): Promise<CollectResult>;
+  await(runId: string, timeoutMs: number): Promise<AwaitResult>;
+  cancel(runId: string, reason?: JsonValue, options?: CommandOptions): Promise<CancelResult>;
+  completeRun(runId: string, output?: JsonValue, options?: CommandOptions): Promise<Run>;
+  failRun(runId: string, error: JsonValue, options?: CommandOptions): Promise<Run>;
+  startStep(runId: string, options?: StartStepOptions): Promise<Step>;
+  completeStep(runId: string, stepId: string, output?: JsonValue, options?: CommandOptions): Promise<Step>;
+  failStep(runId: string, stepId: string, error: JsonValue, options?: CommandOptions): Promise<Step>;
+  openSession(options?: OpenSessionOptions): Promise<Session>;
+  closeSession(sessionId: string, options?: CommandOptions): Promise<Session>;
+  startThread(sessionId: string, options?: StartThreadOptions): Promise<Thread>;
+  closeThread(threadId: string, options?: CommandOptions): Promise<Thread>;
+  /** Forgets the read models (not the journal) and moves their checkpoint to the end of the log. */
+  clear(): Promise<void>;
+  /** Replays the whole journal into fresh read models. */
+  rebuild(): Promise<void>;
+}

@@ -1,0 +1,2 @@
+export { RunWatchers, type AwaitOutcome } from './run-watchers.js';
+export { awaitResult, awaitTimedOut } from './await-result.js';

@@ -1,0 +1,114 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import * as E from 'fp-ts/lib/Either.js';
+import { openSqliteEventStore, type SqliteEventStore, type Subscription } from '@runtree/event-store';
+import { ProjectionRunner } from '../projections/projection-runner.js';
+import { EventScript } from '../projections/testing/event-script.js';
+import { RunWatchers } from './run-watchers.js';
+
+describe('RunWatchers', () => {
+  let store: SqliteEventStore;
+  let runner: ProjectionRunner;
+  let watchers: RunWatchers;
+  let stoppedSubscriptions: number;
+
+  beforeEach(async () => {
+    store = openSqliteEventStore({ path: ':memory:' });
+    runner = new ProjectionRunner(store);
+    watchers = new RunWatchers(runner, store);
+    stoppedSubscriptions = 0;
+    const subscribe = store.subscribeToStream.bind(store);
+    jest.spyOn(store, 'subscribeToStream').mockImplementation((streamName, options): Subscription => {
+      const subscription = subscribe(streamName, options);
+      const stop = subscription.stop.bind(subscription);
+      subscription.stop = () => {
+        stoppedSubscriptions++;
+        return stop();
+      };
+      return subscription;
+    });
+    runner.start();
+    await runner.waitFor((await new EventScript().startRun('r').startRun('done').onRun('done', 'RunCompleted', { output: 'ok' }).appendTo(store)).position);
+  });
+
+  afterEach(async () => {
+    watchers.onModuleDestroy();
+    await runner.stop();
+    await store.close();
+    jest.restoreAllMocks();
+  });
+
+  async function append(script: EventScript): Promise<void> {
+    await runner.waitFor((await script.appendTo(store)).position);
+  }
+
+  it('answers not_found for an unknown run', async () => {
+    expect(await watchers.await('nope', 1000)).toEqual(E.left(expect.objectContaining({ code: 'not_found', details: { runId: 'nope' } })));
+  });
+
+  it('answers a terminal run at once, whatever the timeout', async () => {
+    for (const timeoutMs of [0, 60_000]) {
+      const outcome = await watchers.await('done', timeoutMs);
+      expect(outcome).toEqual(E.right(expect.objectContaining({ status: 'completed', output: 'ok', run: expect.objectContaining({ runId: 'done' }) })));
+    }
+    expect(store.subscribeToStream).not.toHaveBeenCalled();
+  });
+
+  it('times out at once for a running run with a zero timeout', async () => {
+    expect(await watchers.await('r', 0)).toEqual(E.left(expect.objectContaining({ code: 'timeout', details: { runId: 'r', timeoutMs: 0 } })));
+    expect(watchers.watcherCount).toBe(0);
+  });
+
+  it('wakes every waiter with one shared subscription, within milliseconds of the terminal event', async () => {
+    const waiting = Array.from({ length: 5 }, () => watchers.await('r', 60_000));
+    expect(watchers.watcherCount).toBe(1);
+    expect(watchers.waiterCount).toBe(5);
+
+    const appendedAt = performance.now();
+    await new EventScript().onRun('r', 'RunFailed', { error: { message: 'boom' } }).appendTo(store);
+    const outcomes = await Promise.all(waiting);
+    expect(performance.now() - appendedAt).toBeLessThan(100);
+
+    for (const outcome of outcomes) {
+      expect(outcome).toEqual(E.right(expect.objectContaining({ status: 'failed', error: { message: 'boom' }, run: expect.objectContaining({ status: 'failed' }) })));
+    }
+    expect(store.subscribeToStream).toHaveBeenCalledTimes(1);
+    expect(watchers.watcherCount).toBe(0);
+    expect(watchers.waiterCount).toBe(0);
+    expect(stoppedSubscriptions).toBeGreaterThanOrEqual(1);
+  });
+
+  it('gives a waiter whose timeout passes `timeout`, and closes the subscription when the last one leaves', async () => {
+    const patient = watchers.await('r', 60_000);
+    const hasty = await watchers.await('r', 20);
+    expect(hasty).toEqual(E.left(expect.objectContaining({ code: 'timeout', details: { runId: 'r', timeoutMs: 20 } })));
+    expect(watchers.waiterCount).toBe(1);
+    expect(watchers.watcherCount).toBe(1);
+    expect(stoppedSubscriptions).toBe(0);
+
+    await append(new EventScript().onRun('r', 'RunCancelled', { reason: 'enough', origin: 'root' }));
+    expect(await patient).toEqual(E.right(expect.objectContaining({ status: 'cancelled', cancelReason: 'enough' })));
+
+    await append(new EventScript().startRun('slow'));
+    expect(await watchers.await('slow', 10)).toEqual(E.left(expect.objectContaining({ code: 'timeout' })));
+    expect(watchers.watcherCount).toBe(0);
+    expect(watchers.waiterCount).toBe(0);
+    expect(stoppedSubscriptions).toBeGreaterThanOrEqual(2);
+  });
+
+  it('ignores the run events that are not terminal', async () => {
+    const waiting = watchers.await('r', 60_000);
+    await append(new EventScript().onRun('r', 'StepStarted', { stepId: 's', name: 'n', kind: 'k' }));
+    expect(watchers.waiterCount).toBe(1);
+    await append(new EventScript().onRun('r', 'RunCompleted', {}));
+    const outcome = await waiting;
+    expect(outcome).toEqual(E.right(expect.objectContaining({ status: 'completed' })));
+    expect(E.isRight(outcome) && 'output' in outcome.right).toBe(false);
+  });
+
+  it('releases its waiters when the module is destroyed', async () => {
+    const waiting = watchers.await('r', 60_000);
+    watchers.onModuleDestroy();
+    expect(await waiting).toEqual(E.left(expect.objectContaining({ code: 'store_unavailable' })));
+    expect(watchers.watcherCount).toBe(0);
+  });
+});

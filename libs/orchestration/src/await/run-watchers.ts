@@ -1,0 +1,131 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import * as E from 'fp-ts/lib/Either.js';
+import type { EventStore, Subscription } from '@runtree/event-store';
+import { domainError, type DomainError } from '../api/errors.js';
+import type { AwaitResult } from '../api/model.js';
+import { EVENT_STORE } from '../module/tokens.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
+import { runNotFound } from '../queries/lookup-errors.js';
+import { runStream } from '../streams/stream-names.js';
+import { awaitResult, awaitTimedOut } from './await-result.js';
+
+export type AwaitOutcome = E.Either<DomainError, AwaitResult>;
+
+const TERMINAL_EVENT_TYPES: ReadonlySet<string> = new Set(['RunCompleted', 'RunFailed', 'RunCancelled']);
+/** setTimeout's longest delay; a longer timeout is waited in several legs. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+class Waiter {
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  constructor(readonly settle: (outcome: AwaitOutcome) => void) {}
+}
+
+/** One subscription to a run's stream, shared by everyone awaiting that run. */
+class RunWatch {
+  readonly waiters = new Set<Waiter>();
+  constructor(
+    readonly runId: string,
+    readonly subscription: Subscription,
+  ) {}
+}
+
+/**
+ * `await` without polling: one subscription to the tail of the run's stream per awaited run,
+ * however many waiters, closed when the last one leaves. The terminal event wakes every
+ * waiter once the read models have applied it, so the result is the run as the models show it.
+ */
+@Injectable()
+export class RunWatchers implements OnModuleDestroy {
+  private readonly watches = new Map<string, RunWatch>();
+
+  constructor(
+    private readonly projection: ProjectionRunner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  /** Runs being watched (one stream subscription each). */
+  get watcherCount(): number {
+    return this.watches.size;
+  }
+
+  get waiterCount(): number {
+    let count = 0;
+    for (const watch of this.watches.values()) count += watch.waiters.size;
+    return count;
+  }
+
+  /** `timeoutMs` is a validated non-negative integer. */
+  await(runId: string, timeoutMs: number): Promise<AwaitOutcome> {
+    const entry = this.projection.readModels.getRun(runId);
+    if (entry === undefined) return Promise.resolve(E.left(runNotFound(runId)));
+    if (entry.status !== 'running') return Promise.resolve(E.right(awaitResult(entry.run)));
+    if (timeoutMs <= 0) return Promise.resolve(E.left(awaitTimedOut(runId, timeoutMs)));
+    return new Promise((resolve) => {
+      const watch = this.watches.get(runId) ?? this.startWatch(runId, BigInt(entry.streamRevision));
+      const waiter = new Waiter(resolve);
+      watch.waiters.add(waiter);
+      this.armTimeout(watch, waiter, timeoutMs, timeoutMs);
+    });
+  }
+
+  onModuleDestroy(): void {
+    for (const watch of [...this.watches.values()]) {
+      this.settleAll(watch, E.left(domainError('store_unavailable', 'The orchestrator is shutting down', { runId: watch.runId })));
+    }
+  }
+
+  /** Subscribes after the revision the read models show: the terminal event is necessarily later. */
+  private startWatch(runId: string, afterRevision: bigint): RunWatch {
+    const watch = new RunWatch(runId, this.store.subscribeToStream(runStream(runId), { fromRevision: afterRevision }));
+    this.watches.set(runId, watch);
+    void this.follow(watch);
+    return watch;
+  }
+
+  private async follow(watch: RunWatch): Promise<void> {
+    let outcome: AwaitOutcome = E.left(domainError('store_unavailable', `The watch of run ${watch.runId} ended`, { runId: watch.runId }));
+    try {
+      for await (const message of watch.subscription) {
+        if (message.type !== 'event' || !TERMINAL_EVENT_TYPES.has(message.event.type)) continue;
+        await this.projection.waitFor(message.event.position);
+        const entry = this.projection.readModels.getRun(watch.runId);
+        // Gone: the read models were cleared meanwhile. Still running: the models skipped the event.
+        if (entry === undefined) outcome = E.left(runNotFound(watch.runId));
+        else if (entry.status === 'running') continue;
+        else outcome = E.right(awaitResult(entry.run));
+        break;
+      }
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      outcome = E.left(domainError('store_unavailable', `Watching run ${watch.runId} failed: ${reason}`, { runId: watch.runId }));
+    }
+    // After the last waiter left this settles nobody; it only makes sure the watch is closed.
+    this.settleAll(watch, outcome);
+  }
+
+  private armTimeout(watch: RunWatch, waiter: Waiter, remainingMs: number, timeoutMs: number): void {
+    const leg = Math.min(remainingMs, MAX_TIMER_MS);
+    waiter.timer = setTimeout(() => {
+      if (remainingMs > leg) return this.armTimeout(watch, waiter, remainingMs - leg, timeoutMs);
+      watch.waiters.delete(waiter);
+      if (watch.waiters.size === 0) this.close(watch);
+      waiter.settle(E.left(awaitTimedOut(watch.runId, timeoutMs)));
+    }, leg);
+  }
+
+  private settleAll(watch: RunWatch, outcome: AwaitOutcome): void {
+    this.close(watch);
+    const waiters = [...watch.waiters];
+    watch.waiters.clear();
+    for (const waiter of waiters) {
+      clearTimeout(waiter.timer);
+      waiter.settle(outcome);
+    }
+  }
+
+  private close(watch: RunWatch): void {
+    // A newer watch of the same run may have taken its place: leave that one alone.
+    if (this.watches.get(watch.runId) === watch) this.watches.delete(watch.runId);
+    void watch.subscription.stop();
+  }
+}

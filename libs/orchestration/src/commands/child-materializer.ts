@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import * as E from 'fp-ts/lib/Either.js';
+import type { Position } from '@runtree/event-store';
+import type { DomainError } from '../api/errors.js';
+import type { JsonObject } from '../api/model.js';
+import type { LinkState } from '../domain/run/run-state.js';
+import { runDecider } from '../domain/run/run-decider.js';
+import { sessionDecider } from '../domain/session/session-decider.js';
+import { threadDecider } from '../domain/thread/thread-decider.js';
+import { runStream, sessionStream, threadStream } from '../streams/stream-names.js';
+import type { CommandContext } from '../write/event-envelope.js';
+import { StreamRepository } from '../write/stream-repository.js';
+
+/** The lineage a child run carries in `metadata.orchestrator`, beside the caller's metadata. */
+export function childRunMetadata(parentRunId: string, linkState: LinkState): JsonObject {
+  const { link, relation } = linkState;
+  const { placement } = link;
+  return {
+    ...link.metadata,
+    orchestrator: {
+      parentRunId,
+      relation,
+      substrate: link.substrate,
+      ownsSession: placement.ownsSession,
+      stopSessionOnCancel: placement.stopSessionOnCancel,
+      ...(placement.sessionId !== undefined ? { sessionId: placement.sessionId } : {}),
+      ...(placement.threadId !== undefined ? { threadId: placement.threadId } : {}),
+    },
+  };
+}
+
+/**
+ * Finishes creating a linked child from its link alone: opens its session, starts or resumes its
+ * thread, starts its run. Every write derives its event ids from the link event's id and is
+ * skipped when already done, so spawn, cancel and start-up recovery can all call it, any number of
+ * times, after a crash at any point.
+ */
+@Injectable()
+export class ChildMaterializer {
+  constructor(private readonly streams: StreamRepository) {}
+
+  async materialize(parentRunId: string, linkState: LinkState, context: CommandContext): Promise<E.Either<DomainError, Position | undefined>> {
+    const { link } = linkState;
+    const { placement } = link;
+    const childRunId = link.childRunId;
+    const childContext: CommandContext = { ...context, commandId: linkState.commandId };
+    const byThisLink = (state: { exists: boolean; commandIds: ReadonlySet<string> }) => state.exists && state.commandIds.has(linkState.commandId);
+    const options = { idSeed: linkState.eventId, alreadyApplied: byThisLink };
+
+    if (placement.openSession && placement.sessionId !== undefined) {
+      const opened = await this.streams.execute(
+        sessionStream(placement.sessionId),
+        placement.sessionId,
+        sessionDecider,
+        { type: 'OpenSession', metadata: placement.openSession.metadata, ownerRunId: childRunId },
+        childContext,
+        options,
+      );
+      if (E.isLeft(opened)) return opened;
+    }
+    if (placement.threadId !== undefined && placement.sessionId !== undefined && (placement.startThread || placement.resumeThread)) {
+      const threadCommand = placement.startThread
+        ? { type: 'StartThread' as const, sessionId: placement.sessionId, metadata: placement.startThread.metadata, startedByRunId: childRunId, ...(placement.startThread.name !== undefined ? { name: placement.startThread.name } : {}) }
+        : { type: 'ResumeThread' as const, runId: childRunId };
+      const threaded = await this.streams.execute(threadStream(placement.threadId), placement.threadId, threadDecider, threadCommand, childContext, {
+        idSeed: linkState.eventId,
+        alreadyApplied: placement.startThread ? byThisLink : undefined,
+      });
+      // A resumed thread closed since the link was written does not stop the child: the link is the commitment.
+      if (E.isLeft(threaded) && placement.startThread) return threaded;
+    }
+    const started = await this.streams.execute(
+      runStream(childRunId),
+      childRunId,
+      runDecider,
+      {
+        type: 'StartRun',
+        runId: childRunId,
+        kind: link.kind,
+        metadata: childRunMetadata(parentRunId, linkState),
+        ...(link.task !== undefined ? { input: link.task } : link.input !== undefined ? { input: link.input } : {}),
+        ...(placement.sessionId !== undefined ? { sessionId: placement.sessionId } : {}),
+        ...(placement.threadId !== undefined ? { threadId: placement.threadId } : {}),
+        lineage: {
+          parentRunId,
+          relation: linkState.relation,
+          substrate: link.substrate,
+          sequence: link.sequence,
+          ...(placement.ownsSession && placement.sessionId !== undefined
+            ? { ownedSession: { sessionId: placement.sessionId, stopOnCancel: placement.stopSessionOnCancel } }
+            : {}),
+        },
+      },
+      childContext,
+      options,
+    );
+    return E.map((executed: { position?: Position }) => executed.position)(started);
+  }
+}

@@ -1,0 +1,302 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import * as E from 'fp-ts/lib/Either.js';
+import { EventStoreError, type EventStore, type Position } from '@runtree/event-store';
+import { domainError, OrchestratorError, type DomainError } from '../api/errors.js';
+import type { AwaitResult, CancelResult, Child, ChildStatus, CollectResult, Run, Session, Step, Thread } from '../api/model.js';
+import type { CommandOptions } from '../api/options.js';
+import type { OrchestratorApi } from '../api/orchestrator-api.js';
+import { CancelTreeCommand } from '../commands/cancel-tree.command.js';
+import { commandContext, createdId } from '../commands/command-context.js';
+import {
+  CompleteRunCommand,
+  CompleteStepCommand,
+  FailRunCommand,
+  FailStepCommand,
+  StartRunCommand,
+  StartStepCommand,
+} from '../commands/run-lifecycle.commands.js';
+import { CloseSessionCommand, CloseThreadCommand, OpenSessionCommand, StartThreadCommand } from '../commands/session.commands.js';
+import { DelegateCommand, SpawnChildCommand } from '../commands/spawn-child.command.js';
+import { OrchestratorLifecycle } from '../module/orchestrator-lifecycle.js';
+import { CLOCK, EVENT_STORE, ID_GENERATOR, type Clock, type IdGenerator } from '../module/tokens.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
+import { CollectQuery, ListChildrenQuery, StatusQuery } from '../queries/index.js';
+import { RunWatchers } from '../await/index.js';
+import { StreamRepository } from '../write/stream-repository.js';
+import {
+  parseCollectOptions,
+  parseCommandOptions,
+  parseDelegateOptions,
+  parseId,
+  parseOpenSessionOptions,
+  parseOptionalPayload,
+  parseParentRef,
+  parsePayload,
+  parseSpawnOptions,
+  parseStartRunOptions,
+  parseStartStepOptions,
+  parseStartThreadOptions,
+  parseTimeoutMs,
+} from '../validation/index.js';
+
+/** A value, or the coded error that becomes the facade's rejection. */
+function unwrap<T>(result: E.Either<DomainError, T>): T {
+  if (E.isLeft(result)) throw OrchestratorError.from(result.left);
+  return result.right;
+}
+
+/**
+ * The orchestrator's operations as plain promises. Every input is parsed by its codec first; every
+ * failure rejects with an `OrchestratorError` carrying the spec's code.
+ */
+@Injectable()
+export class Orchestrator implements OrchestratorApi {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    private readonly projection: ProjectionRunner,
+    private readonly watchers: RunWatchers,
+    private readonly streams: StreamRepository,
+    private readonly lifecycle: OrchestratorLifecycle,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly generateId: IdGenerator,
+  ) {}
+
+  /** The store answers, the read models have caught up and start-up recovery is done. */
+  ensureReady(): Promise<void> {
+    return this.guard(async () => {
+      await this.store.headPosition();
+      await this.projection.whenCaughtUp();
+      await this.lifecycle.whenRecovered();
+    });
+  }
+
+  startRun(options?: unknown): Promise<Run> {
+    return this.guard(async () => {
+      const parsed = unwrap(parseStartRunOptions(options));
+      const context = this.context(parsed);
+      const runId = parsed.runId ?? createdId(context, 'run');
+      const command = new StartRunCommand(runId, parsed.kind ?? 'run', parsed.metadata ?? {}, parsed.input, parsed.sessionId, parsed.threadId, context);
+      const outcome = unwrap(await this.commands.execute(command));
+      await this.caughtUpTo(outcome.position);
+      return this.run(runId);
+    });
+  }
+
+  spawn(parent: unknown, options?: unknown): Promise<Child> {
+    return this.guard(async () => {
+      const parentRunId = unwrap(parseParentRef(parent));
+      const parsed = unwrap(parseSpawnOptions(options));
+      const outcome = unwrap(await this.commands.execute(new SpawnChildCommand(parentRunId, 'spawned', parsed, this.context(parsed))));
+      await this.caughtUpTo(outcome.position);
+      return this.child(outcome.childRunId);
+    });
+  }
+
+  delegate(parent: unknown, task: unknown, options?: unknown): Promise<Run> {
+    return this.guard(async () => {
+      const parentRunId = unwrap(parseParentRef(parent));
+      const parsedTask = unwrap(parsePayload(task, 'task'));
+      const parsed = unwrap(parseDelegateOptions(options));
+      const outcome = unwrap(await this.commands.execute(new DelegateCommand(parentRunId, parsedTask, parsed, this.context(parsed))));
+      await this.caughtUpTo(outcome.position);
+      return this.run(outcome.childRunId);
+    });
+  }
+
+  listChildren(parent: unknown): Promise<Child[]> {
+    return this.guard(async () => unwrap(await this.queries.execute(new ListChildrenQuery(unwrap(parseParentRef(parent))))));
+  }
+
+  status(runId: unknown): Promise<ChildStatus> {
+    return this.guard(async () => unwrap(await this.queries.execute(new StatusQuery(unwrap(parseId(runId, 'runId'))))));
+  }
+
+  collect(runId: unknown, options?: unknown): Promise<CollectResult> {
+    return this.guard(async () => {
+      const id = unwrap(parseId(runId, 'runId'));
+      return unwrap(await this.queries.execute(new CollectQuery(id, unwrap(parseCollectOptions(options)))));
+    });
+  }
+
+  await(runId: unknown, timeoutMs: unknown): Promise<AwaitResult> {
+    return this.guard(async () => {
+      const id = unwrap(parseId(runId, 'runId'));
+      const timeout = unwrap(parseTimeoutMs(timeoutMs));
+      return unwrap(await this.watchers.await(id, timeout));
+    });
+  }
+
+  cancel(runId: unknown, reason?: unknown, options?: unknown): Promise<CancelResult> {
+    return this.guard(async () => {
+      const id = unwrap(parseId(runId, 'runId'));
+      const parsedReason = unwrap(parseOptionalPayload(reason, 'reason')) ?? null;
+      const parsed = unwrap(parseCommandOptions(options));
+      const outcome = unwrap(await this.commands.execute(new CancelTreeCommand(id, parsedReason, this.context(parsed))));
+      await this.caughtUpTo(outcome.position);
+      return { runId: id, cancelled: outcome.cancelled };
+    });
+  }
+
+  completeRun(runId: unknown, output?: unknown, options?: unknown): Promise<Run> {
+    return this.runCommand(runId, options, (id, context) => new CompleteRunCommand(id, unwrap(parseOptionalPayload(output, 'output')), context));
+  }
+
+  failRun(runId: unknown, error: unknown, options?: unknown): Promise<Run> {
+    return this.runCommand(runId, options, (id, context) => new FailRunCommand(id, unwrap(parsePayload(error, 'error')), context));
+  }
+
+  startStep(runId: unknown, options?: unknown): Promise<Step> {
+    return this.guard(async () => {
+      const id = unwrap(parseId(runId, 'runId'));
+      const parsed = unwrap(parseStartStepOptions(options));
+      const context = this.context(parsed);
+      const stepId = parsed.stepId ?? createdId(context, 'step');
+      const name = parsed.name ?? parsed.kind ?? 'step';
+      const outcome = unwrap(await this.commands.execute(new StartStepCommand(id, stepId, name, parsed.kind ?? name, parsed.input, context)));
+      await this.caughtUpTo(outcome.position);
+      return this.step(id, stepId);
+    });
+  }
+
+  completeStep(runId: unknown, stepId: unknown, output?: unknown, options?: unknown): Promise<Step> {
+    return this.stepCommand(runId, stepId, options, (id, step, context) => new CompleteStepCommand(id, step, unwrap(parseOptionalPayload(output, 'output')), context));
+  }
+
+  failStep(runId: unknown, stepId: unknown, error: unknown, options?: unknown): Promise<Step> {
+    return this.stepCommand(runId, stepId, options, (id, step, context) => new FailStepCommand(id, step, unwrap(parsePayload(error, 'error')), context));
+  }
+
+  openSession(options?: unknown): Promise<Session> {
+    return this.guard(async () => {
+      const parsed = unwrap(parseOpenSessionOptions(options));
+      const context = this.context(parsed);
+      const sessionId = parsed.sessionId ?? createdId(context, 'session');
+      const outcome = unwrap(await this.commands.execute(new OpenSessionCommand(sessionId, parsed.metadata ?? {}, context)));
+      await this.caughtUpTo(outcome.position);
+      return this.session(sessionId);
+    });
+  }
+
+  closeSession(sessionId: unknown, options?: unknown): Promise<Session> {
+    return this.guard(async () => {
+      const id = unwrap(parseId(sessionId, 'sessionId'));
+      const outcome = unwrap(await this.commands.execute(new CloseSessionCommand(id, this.context(unwrap(parseCommandOptions(options))))));
+      await this.caughtUpTo(outcome.position);
+      return this.session(id);
+    });
+  }
+
+  startThread(sessionId: unknown, options?: unknown): Promise<Thread> {
+    return this.guard(async () => {
+      const id = unwrap(parseId(sessionId, 'sessionId'));
+      const parsed = unwrap(parseStartThreadOptions(options));
+      const context = this.context(parsed);
+      const threadId = parsed.threadId ?? createdId(context, 'thread');
+      const outcome = unwrap(await this.commands.execute(new StartThreadCommand(id, threadId, parsed.name, parsed.metadata ?? {}, context)));
+      await this.caughtUpTo(outcome.position);
+      return this.thread(threadId);
+    });
+  }
+
+  closeThread(threadId: unknown, options?: unknown): Promise<Thread> {
+    return this.guard(async () => {
+      const id = unwrap(parseId(threadId, 'threadId'));
+      const outcome = unwrap(await this.commands.execute(new CloseThreadCommand(id, this.context(unwrap(parseCommandOptions(options))))));
+      await this.caughtUpTo(outcome.position);
+      return this.thread(id);
+    });
+  }
+
+  clear(): Promise<void> {
+    return this.guard(() => this.projection.clear());
+  }
+
+  rebuild(): Promise<void> {
+    return this.guard(async () => {
+      this.streams.forget();
+      await this.projection.rebuild();
+    });
+  }
+
+  private runCommand(
+    runId: unknown,
+    options: unknown,
+    build: (runId: string, context: ReturnType<Orchestrator['context']>) => CompleteRunCommand | FailRunCommand,
+  ): Promise<Run> {
+    return this.guard(async () => {
+      const id = unwrap(parseId(runId, 'runId'));
+      const context = this.context(unwrap(parseCommandOptions(options)));
+      const outcome = unwrap(await this.commands.execute(build(id, context)));
+      await this.caughtUpTo(outcome.position);
+      return this.run(id);
+    });
+  }
+
+  private stepCommand(
+    runId: unknown,
+    stepId: unknown,
+    options: unknown,
+    build: (runId: string, stepId: string, context: ReturnType<Orchestrator['context']>) => CompleteStepCommand | FailStepCommand,
+  ): Promise<Step> {
+    return this.guard(async () => {
+      const id = unwrap(parseId(runId, 'runId'));
+      const step = unwrap(parseId(stepId, 'stepId'));
+      const context = this.context(unwrap(parseCommandOptions(options)));
+      const outcome = unwrap(await this.commands.execute(build(id, step, context)));
+      await this.caughtUpTo(outcome.position);
+      return this.step(id, step);
+    });
+  }
+
+  private context(options: CommandOptions) {
+    return commandContext(options, this.clock, this.generateId);
+  }
+
+  /** Read-your-writes: a command answers once the read models hold its events. */
+  private async caughtUpTo(position: Position | undefined): Promise<void> {
+    if (position) await this.projection.waitFor(position);
+  }
+
+  private run(runId: string): Run {
+    return this.found(this.projection.readModels.getRun(runId)?.run, 'not_found', `Run ${runId} not found`, { runId });
+  }
+
+  private child(runId: string): Child {
+    return this.found(this.projection.readModels.childView(runId), 'not_found', `Run ${runId} not found`, { runId });
+  }
+
+  private step(runId: string, stepId: string): Step {
+    const step = this.projection.readModels.getRun(runId)?.steps.find((candidate) => candidate.stepId === stepId);
+    return this.found(step, 'not_found', `Step ${stepId} not found in run ${runId}`, { runId, stepId });
+  }
+
+  private session(sessionId: string): Session {
+    return this.found(this.projection.readModels.getSession(sessionId), 'session_not_found', `Session ${sessionId} not found`, { sessionId });
+  }
+
+  private thread(threadId: string): Thread {
+    return this.found(this.projection.readModels.getThread(threadId), 'thread_not_found', `Thread ${threadId} not found`, { threadId });
+  }
+
+  private found<T>(value: T | undefined, code: DomainError['code'], message: string, details: DomainError['details']): T {
+    if (value === undefined) throw OrchestratorError.from(domainError(code, message, details));
+    return value;
+  }
+
+  /** Store failures reach callers as `store_unavailable`; coded errors pass through. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof OrchestratorError) throw error;
+      if (error instanceof EventStoreError) {
+        throw new OrchestratorError('store_unavailable', `The event store failed: ${error.message}`, { cause: error.code });
+      }
+      throw error;
+    }
+  }
+}
+

@@ -1,0 +1,10 @@
+export * from './api/index.js';
+export * from './events/index.js';
+export * from './policy/index.js';
+export * from './validation/index.js';
+export { Orchestrator } from './facade/orchestrator.js';
+export { OrchestratorModule, type OrchestratorModuleAsyncOptions } from './module/orchestrator.module.js';
+export type { OrchestratorModuleOptions, StoreOptions } from './module/orchestrator-module-options.js';
+export { EVENT_STORE, CLOCK, ID_GENERATOR } from './module/tokens.js';
+export { ProjectionRunner } from './projections/projection-runner.js';
+export { runStream, sessionStream, threadStream, parseStreamName } from './streams/stream-names.js';

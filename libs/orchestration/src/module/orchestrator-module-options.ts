@@ -1,0 +1,21 @@
+import type { EventStore } from '@runtree/event-store';
+import type { OrchestrationPolicy } from '../policy/orchestration-policy.js';
+
+export type StoreOptions =
+  /** The embedded default: a file path (created with its folders) or `:memory:`. */
+  | { readonly kind: 'sqlite'; readonly path: string; readonly synchronous?: 'FULL' | 'NORMAL' | 'OFF' }
+  | { readonly kind: 'esdb'; readonly connectionString: string }
+  /** A store the caller opened and keeps ownership of (it is not closed with the module). */
+  | { readonly kind: 'instance'; readonly store: EventStore };
+
+export interface OrchestratorModuleOptions {
+  readonly store: StoreOptions;
+  /** Default: allow everything. */
+  readonly policy?: OrchestrationPolicy;
+  /** Injected so replays and tests are deterministic. Default: the system clock. */
+  readonly clock?: () => Date;
+  /** Generates run/session/thread/step/command ids. Default: random UUIDs. */
+  readonly generateId?: () => string;
+  /** Finish interrupted spawns and cancellations when the module starts. Default true. */
+  readonly recoverOnStart?: boolean;
+}

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { Module, type DynamicModule, type ModuleMetadata, type Provider } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { RunWatchers } from '../await/index.js';
+import { CancelTreeHandler } from '../commands/cancel-tree.command.js';
+import { ChildMaterializer } from '../commands/child-materializer.js';
+import { runStreamCommandHandlers } from '../commands/run-lifecycle.commands.js';
+import { substrateCommandHandlers } from '../commands/session.commands.js';
+import { SpawnChildHandler, TreeReader } from '../commands/spawn-child.command.js';
+import { Orchestrator } from '../facade/orchestrator.js';
+import { AllowAllPolicy } from '../policy/allow-all.policy.js';
+import { ORCHESTRATION_POLICY } from '../policy/orchestration-policy.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
+import { queryHandlers } from '../queries/index.js';
+import { StartupRecovery } from '../recovery/startup-recovery.js';
+import { StreamRepository } from '../write/stream-repository.js';
+import { OrchestratorLifecycle } from './orchestrator-lifecycle.js';
+import type { OrchestratorModuleOptions } from './orchestrator-module-options.js';
+import { openStore, OwnedStoreCloser } from './store-provider.js';
+import { CLOCK, EVENT_STORE, ID_GENERATOR, MODULE_OPTIONS } from './tokens.js';
+
+export interface OrchestratorModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  readonly inject?: unknown[];
+  readonly useFactory: (...args: never[]) => OrchestratorModuleOptions | Promise<OrchestratorModuleOptions>;
+}
+
+/** The read models, seen by the spawn handler's policy check. */
+const treeReaderProvider: Provider = {
+  provide: TreeReader,
+  useFactory: (projection: ProjectionRunner): TreeReader => ({
+    runView: (runId) => projection.readModels.getRun(runId)?.run,
+    treeShape: (parentRunId) =>
+      projection.readModels.treeShape(parentRunId) ?? { rootRunId: parentRunId, parentDepth: 0, parentChildCount: 0, runningDescendantsOfRoot: 0 },
+  }),
+  inject: [ProjectionRunner],
+};
+
+/** Everything but the options: one list, for forRoot and forRootAsync alike. */
+const providers: Provider[] = [
+  { provide: EVENT_STORE, useFactory: (options: OrchestratorModuleOptions) => openStore(options.store), inject: [MODULE_OPTIONS] },
+  { provide: CLOCK, useFactory: (options: OrchestratorModuleOptions) => options.clock ?? (() => new Date()), inject: [MODULE_OPTIONS] },
+  { provide: ID_GENERATOR, useFactory: (options: OrchestratorModuleOptions) => options.generateId ?? randomUUID, inject: [MODULE_OPTIONS] },
+  { provide: ORCHESTRATION_POLICY, useFactory: (options: OrchestratorModuleOptions) => options.policy ?? new AllowAllPolicy(), inject: [MODULE_OPTIONS] },
+  OwnedStoreCloser,
+  StreamRepository,
+  ChildMaterializer,
+  ProjectionRunner,
+  RunWatchers,
+  treeReaderProvider,
+  SpawnChildHandler,
+  CancelTreeHandler,
+  ...runStreamCommandHandlers,
+  ...substrateCommandHandlers,
+  ...queryHandlers,
+  StartupRecovery,
+  OrchestratorLifecycle,
+  Orchestrator,
+];
+
+/**
+ * What a NestJS app imports to orchestrate agent runs:
+ * `OrchestratorModule.forRoot({ store: { kind: 'sqlite', path: './data/runtree.db' } })`, then inject `Orchestrator`.
+ */
+@Module({})
+export class OrchestratorModule {
+  static forRoot(options: OrchestratorModuleOptions): DynamicModule {
+    return {
+      module: OrchestratorModule,
+      imports: [CqrsModule.forRoot()],
+      providers: [{ provide: MODULE_OPTIONS, useValue: options }, ...providers],
+      exports: [Orchestrator, ProjectionRunner, EVENT_STORE],
+    };
+  }
+
+  static forRootAsync(options: OrchestratorModuleAsyncOptions): DynamicModule {
+    return {
+      module: OrchestratorModule,
+      imports: [CqrsModule.forRoot(), ...(options.imports ?? [])],
+      providers: [{ provide: MODULE_OPTIONS, useFactory: options.useFactory, inject: (options.inject ?? []) as never[] }, ...providers],
+      exports: [Orchestrator, ProjectionRunner, EVENT_STORE],
+    };
+  }
+}

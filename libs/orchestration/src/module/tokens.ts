@@ -1,0 +1,10 @@
+/** Nest injection tokens of the orchestration module. */
+export const EVENT_STORE = Symbol('EVENT_STORE');
+/** `() => Date`: the only source of time in the domain, so replays and tests are deterministic. */
+export const CLOCK = Symbol('CLOCK');
+/** `() => string`: the only source of new ids. */
+export const ID_GENERATOR = Symbol('ID_GENERATOR');
+export const MODULE_OPTIONS = Symbol('ORCHESTRATOR_MODULE_OPTIONS');
+
+export type Clock = () => Date;
+export type IdGenerator = () => string;

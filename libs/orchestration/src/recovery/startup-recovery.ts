@@ -1,0 +1,70 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import * as E from 'fp-ts/lib/Either.js';
+import type { JsonValue } from '@runtree/event-store';
+import { CancelWalk } from '../commands/cancel-tree.command.js';
+import { ChildMaterializer } from '../commands/child-materializer.js';
+import { commandContext } from '../commands/command-context.js';
+import { runDecider } from '../domain/run/run-decider.js';
+import { sessionDecider } from '../domain/session/session-decider.js';
+import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../module/tokens.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
+import { runStream, sessionStream } from '../streams/stream-names.js';
+import { StreamRepository } from '../write/stream-repository.js';
+
+export interface RecoveryReport {
+  readonly childrenMaterialized: number;
+  readonly cancellationsFinished: number;
+  readonly sessionsClosed: number;
+}
+
+/**
+ * Finishes what a crash interrupted, from the read models once they have caught up with the log:
+ * pending links get their child, frozen runs finish their cancellation, cancelled owners close
+ * their session. Each repair is the same idempotent write the interrupted command would have made.
+ */
+@Injectable()
+export class StartupRecovery {
+  private readonly logger = new Logger(StartupRecovery.name);
+
+  constructor(
+    private readonly projection: ProjectionRunner,
+    private readonly streams: StreamRepository,
+    private readonly materializer: ChildMaterializer,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly generateId: IdGenerator,
+  ) {}
+
+  async recover(): Promise<RecoveryReport> {
+    await this.projection.whenCaughtUp();
+    const models = this.projection.readModels;
+    const context = commandContext({ commandId: `recovery-${this.generateId()}` }, this.clock, this.generateId);
+    let childrenMaterialized = 0;
+    for (const pending of models.pendingLinks()) {
+      const parent = await this.streams.load(runStream(pending.parentRunId), pending.parentRunId, runDecider);
+      const link = parent.state.children.find((child) => child.link.childRunId === pending.link.childRunId);
+      if (link && E.isRight(await this.materializer.materialize(pending.parentRunId, link, context))) childrenMaterialized++;
+    }
+    let cancellationsFinished = 0;
+    for (const runId of models.runsWithCancelRequestedAndRunning()) {
+      const { state } = await this.streams.load(runStream(runId), runId, runDecider);
+      if (!state.cancelRequested || state.status !== 'running') continue;
+      const { reason, origin } = state.cancelRequested;
+      const walk = new CancelWalk(this.streams, this.materializer, givenReason(reason, origin), context);
+      if (E.isRight(await walk.cancel(runId, reason, origin))) cancellationsFinished++;
+    }
+    let sessionsClosed = 0;
+    for (const owner of models.cancelledOwnersWithOpenSession()) {
+      const closed = await this.streams.execute(sessionStream(owner.sessionId), owner.sessionId, sessionDecider, { type: 'CloseSession', byRunId: owner.runId }, context);
+      if (E.isRight(closed) && closed.right.appended.length > 0) sessionsClosed++;
+    }
+    const report = { childrenMaterialized, cancellationsFinished, sessionsClosed };
+    if (childrenMaterialized + cancellationsFinished + sessionsClosed > 0) this.logger.log(`Recovered after restart: ${JSON.stringify(report)}`);
+    return report;
+  }
+}
+
+/** The reason the caller gave: a descendant's reason wraps it as `{ cancelledByParent, reason }`. */
+function givenReason(reason: JsonValue, origin: 'root' | { childOf: string }): JsonValue {
+  if (origin === 'root') return reason;
+  return typeof reason === 'object' && reason !== null && !Array.isArray(reason) && 'reason' in reason ? (reason.reason ?? null) : reason;
+}

@@ -1,0 +1,24 @@
+/** Size and shape limits applied to every input before it reaches a decider. */
+export interface ValidationLimits {
+  /** Longest id (run, step, session, thread, command ids): ids become stream names such as `run-<id>`. */
+  readonly maxIdLength: number;
+  /** Longest kind or name, in characters (code points). */
+  readonly maxLabelLength: number;
+  /** Largest `metadata` object, in UTF-8 bytes of its JSON text. */
+  readonly maxMetadataBytes: number;
+  /** Largest `input` / `output` / `error` / `task` / cancel reason, in UTF-8 bytes of its JSON text. */
+  readonly maxPayloadBytes: number;
+  /** Most objects/arrays nested inside each other in a JSON value: deeper values would exhaust the stack of JSON walkers downstream. */
+  readonly maxJsonDepth: number;
+  /** Longest `await` timeout, in milliseconds. */
+  readonly maxTimeoutMs: number;
+}
+
+export const defaultValidationLimits: ValidationLimits = Object.freeze({
+  maxIdLength: 200,
+  maxLabelLength: 200,
+  maxMetadataBytes: 64 * 1024,
+  maxPayloadBytes: 1024 * 1024,
+  maxJsonDepth: 100,
+  maxTimeoutMs: 24 * 60 * 60 * 1000,
+});

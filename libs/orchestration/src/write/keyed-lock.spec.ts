@@ -1,0 +1,69 @@
+import { describe, expect, it } from '@jest/globals';
+import { KeyedLock } from './keyed-lock.js';
+
+/** A promise the test settles by hand. */
+function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Lets every already-queued continuation run. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('KeyedLock', () => {
+  it('runs work on one key one at a time, in the order it was queued', async () => {
+    const lock = new KeyedLock();
+    const log: string[] = [];
+    const gates = [deferred(), deferred(), deferred()];
+    const runs = gates.map((gate, index) =>
+      lock.run('stream-a', async () => {
+        log.push(`start ${index}`);
+        await gate.promise;
+        log.push(`end ${index}`);
+        return index;
+      }),
+    );
+    await settle();
+    expect(log).toEqual(['start 0']);
+    gates[2]!.resolve();
+    gates[1]!.resolve();
+    await settle();
+    expect(log).toEqual(['start 0']);
+    gates[0]!.resolve();
+    await expect(Promise.all(runs)).resolves.toEqual([0, 1, 2]);
+    expect(log).toEqual(['start 0', 'end 0', 'start 1', 'end 1', 'start 2', 'end 2']);
+  });
+
+  it('does not make work on another key wait', async () => {
+    const lock = new KeyedLock();
+    const blocker = deferred();
+    const blocked = lock.run('stream-a', () => blocker.promise);
+    await expect(lock.run('stream-b', () => Promise.resolve('b done'))).resolves.toBe('b done');
+    blocker.resolve();
+    await blocked;
+  });
+
+  it('hands a failure to its own caller and still runs the next work on the key', async () => {
+    const lock = new KeyedLock();
+    const failing = deferred<string>();
+    const first = lock.run('stream-a', () => failing.promise);
+    const second = lock.run('stream-a', () => Promise.resolve('second ran'));
+    failing.reject(new Error('boom'));
+    await expect(first).rejects.toThrow('boom');
+    await expect(second).resolves.toBe('second ran');
+  });
+
+  it('runs later work on a key whose earlier work threw synchronously', async () => {
+    const lock = new KeyedLock();
+    const throwing = lock.run('stream-a', () => {
+      throw new Error('sync boom');
+    });
+    await expect(throwing).rejects.toThrow('sync boom');
+    await expect(lock.run('stream-a', () => Promise.resolve(1))).resolves.toBe(1);
+  });
+});
