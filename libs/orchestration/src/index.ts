@@ -3,6 +3,7 @@ export * from './events/index.js';
 export * from './policy/index.js';
 export * from './validation/index.js';
 export { Orchestrator } from './facade/orchestrator.js';
+export * from './facade/orchestrator-observer.js';
 export { OrchestratorModule, type OrchestratorModuleAsyncOptions } from './module/orchestrator.module.js';
 export type { OrchestratorModuleOptions, StoreOptions } from './module/orchestrator-module-options.js';
 export { EVENT_STORE, CLOCK, ID_GENERATOR } from './module/tokens.js';

@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ORCHESTRATOR_OBSERVER, type OperationName, type OrchestratorObserver } from './orchestrator-observer.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import * as E from 'fp-ts/lib/Either.js';
 import { EventStoreError, type EventStore, type Position } from '@runtree/event-store';
@@ -62,11 +63,12 @@ export class Orchestrator implements OrchestratorApi {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly generateId: IdGenerator,
+    @Optional() @Inject(ORCHESTRATOR_OBSERVER) private readonly observer?: OrchestratorObserver,
   ) {}
 
   /** The store answers, the read models have caught up and start-up recovery is done. */
   ensureReady(): Promise<void> {
-    return this.guard(async () => {
+    return this.guard('ensureReady', async () => {
       await this.store.headPosition();
       await this.projection.whenCaughtUp();
       await this.lifecycle.whenRecovered();
@@ -74,7 +76,7 @@ export class Orchestrator implements OrchestratorApi {
   }
 
   startRun(options?: unknown): Promise<Run> {
-    return this.guard(async () => {
+    return this.guard('startRun', async () => {
       const parsed = unwrap(parseStartRunOptions(options));
       const context = this.context(parsed);
       const runId = parsed.runId ?? createdId(context, 'run');
@@ -86,7 +88,7 @@ export class Orchestrator implements OrchestratorApi {
   }
 
   spawn(parent: unknown, options?: unknown): Promise<Child> {
-    return this.guard(async () => {
+    return this.guard('spawn', async () => {
       const parentRunId = unwrap(parseParentRef(parent));
       const parsed = unwrap(parseSpawnOptions(options));
       const outcome = unwrap(await this.commands.execute(new SpawnChildCommand(parentRunId, 'spawned', parsed, this.context(parsed))));
@@ -96,7 +98,7 @@ export class Orchestrator implements OrchestratorApi {
   }
 
   delegate(parent: unknown, task: unknown, options?: unknown): Promise<Run> {
-    return this.guard(async () => {
+    return this.guard('delegate', async () => {
       const parentRunId = unwrap(parseParentRef(parent));
       const parsedTask = unwrap(parsePayload(task, 'task'));
       const parsed = unwrap(parseDelegateOptions(options));
@@ -107,22 +109,22 @@ export class Orchestrator implements OrchestratorApi {
   }
 
   listChildren(parent: unknown): Promise<Child[]> {
-    return this.guard(async () => unwrap(await this.queries.execute(new ListChildrenQuery(unwrap(parseParentRef(parent))))));
+    return this.guard('listChildren', async () => unwrap(await this.queries.execute(new ListChildrenQuery(unwrap(parseParentRef(parent))))));
   }
 
   status(runId: unknown): Promise<ChildStatus> {
-    return this.guard(async () => unwrap(await this.queries.execute(new StatusQuery(unwrap(parseId(runId, 'runId'))))));
+    return this.guard('status', async () => unwrap(await this.queries.execute(new StatusQuery(unwrap(parseId(runId, 'runId'))))));
   }
 
   collect(runId: unknown, options?: unknown): Promise<CollectResult> {
-    return this.guard(async () => {
+    return this.guard('collect', async () => {
       const id = unwrap(parseId(runId, 'runId'));
       return unwrap(await this.queries.execute(new CollectQuery(id, unwrap(parseCollectOptions(options)))));
     });
   }
 
   await(runId: unknown, timeoutMs: unknown): Promise<AwaitResult> {
-    return this.guard(async () => {
+    return this.guard('await', async () => {
       const id = unwrap(parseId(runId, 'runId'));
       const timeout = unwrap(parseTimeoutMs(timeoutMs));
       return unwrap(await this.watchers.await(id, timeout));
@@ -130,7 +132,7 @@ export class Orchestrator implements OrchestratorApi {
   }
 
   cancel(runId: unknown, reason?: unknown, options?: unknown): Promise<CancelResult> {
-    return this.guard(async () => {
+    return this.guard('cancel', async () => {
       const id = unwrap(parseId(runId, 'runId'));
       const parsedReason = unwrap(parseOptionalPayload(reason, 'reason')) ?? null;
       const parsed = unwrap(parseCommandOptions(options));
@@ -141,15 +143,15 @@ export class Orchestrator implements OrchestratorApi {
   }
 
   completeRun(runId: unknown, output?: unknown, options?: unknown): Promise<Run> {
-    return this.runCommand(runId, options, (id, context) => new CompleteRunCommand(id, unwrap(parseOptionalPayload(output, 'output')), context));
+    return this.runCommand('completeRun', runId, options, (id, context) => new CompleteRunCommand(id, unwrap(parseOptionalPayload(output, 'output')), context));
   }
 
   failRun(runId: unknown, error: unknown, options?: unknown): Promise<Run> {
-    return this.runCommand(runId, options, (id, context) => new FailRunCommand(id, unwrap(parsePayload(error, 'error')), context));
+    return this.runCommand('failRun', runId, options, (id, context) => new FailRunCommand(id, unwrap(parsePayload(error, 'error')), context));
   }
 
   startStep(runId: unknown, options?: unknown): Promise<Step> {
-    return this.guard(async () => {
+    return this.guard('startStep', async () => {
       const id = unwrap(parseId(runId, 'runId'));
       const parsed = unwrap(parseStartStepOptions(options));
       const context = this.context(parsed);
@@ -162,15 +164,15 @@ export class Orchestrator implements OrchestratorApi {
   }
 
   completeStep(runId: unknown, stepId: unknown, output?: unknown, options?: unknown): Promise<Step> {
-    return this.stepCommand(runId, stepId, options, (id, step, context) => new CompleteStepCommand(id, step, unwrap(parseOptionalPayload(output, 'output')), context));
+    return this.stepCommand('completeStep', runId, stepId, options, (id, step, context) => new CompleteStepCommand(id, step, unwrap(parseOptionalPayload(output, 'output')), context));
   }
 
   failStep(runId: unknown, stepId: unknown, error: unknown, options?: unknown): Promise<Step> {
-    return this.stepCommand(runId, stepId, options, (id, step, context) => new FailStepCommand(id, step, unwrap(parsePayload(error, 'error')), context));
+    return this.stepCommand('failStep', runId, stepId, options, (id, step, context) => new FailStepCommand(id, step, unwrap(parsePayload(error, 'error')), context));
   }
 
   openSession(options?: unknown): Promise<Session> {
-    return this.guard(async () => {
+    return this.guard('openSession', async () => {
       const parsed = unwrap(parseOpenSessionOptions(options));
       const context = this.context(parsed);
       const sessionId = parsed.sessionId ?? createdId(context, 'session');
@@ -181,7 +183,7 @@ export class Orchestrator implements OrchestratorApi {
   }
 
   closeSession(sessionId: unknown, options?: unknown): Promise<Session> {
-    return this.guard(async () => {
+    return this.guard('closeSession', async () => {
       const id = unwrap(parseId(sessionId, 'sessionId'));
       const outcome = unwrap(await this.commands.execute(new CloseSessionCommand(id, this.context(unwrap(parseCommandOptions(options))))));
       await this.caughtUpTo(outcome.position);
@@ -190,7 +192,7 @@ export class Orchestrator implements OrchestratorApi {
   }
 
   startThread(sessionId: unknown, options?: unknown): Promise<Thread> {
-    return this.guard(async () => {
+    return this.guard('startThread', async () => {
       const id = unwrap(parseId(sessionId, 'sessionId'));
       const parsed = unwrap(parseStartThreadOptions(options));
       const context = this.context(parsed);
@@ -202,7 +204,7 @@ export class Orchestrator implements OrchestratorApi {
   }
 
   closeThread(threadId: unknown, options?: unknown): Promise<Thread> {
-    return this.guard(async () => {
+    return this.guard('closeThread', async () => {
       const id = unwrap(parseId(threadId, 'threadId'));
       const outcome = unwrap(await this.commands.execute(new CloseThreadCommand(id, this.context(unwrap(parseCommandOptions(options))))));
       await this.caughtUpTo(outcome.position);
@@ -211,22 +213,23 @@ export class Orchestrator implements OrchestratorApi {
   }
 
   clear(): Promise<void> {
-    return this.guard(() => this.projection.clear());
+    return this.guard('clear', () => this.projection.clear());
   }
 
   rebuild(): Promise<void> {
-    return this.guard(async () => {
+    return this.guard('rebuild', async () => {
       this.streams.forget();
       await this.projection.rebuild();
     });
   }
 
   private runCommand(
+    operation: OperationName,
     runId: unknown,
     options: unknown,
     build: (runId: string, context: ReturnType<Orchestrator['context']>) => CompleteRunCommand | FailRunCommand,
   ): Promise<Run> {
-    return this.guard(async () => {
+    return this.guard(operation, async () => {
       const id = unwrap(parseId(runId, 'runId'));
       const context = this.context(unwrap(parseCommandOptions(options)));
       const outcome = unwrap(await this.commands.execute(build(id, context)));
@@ -236,12 +239,13 @@ export class Orchestrator implements OrchestratorApi {
   }
 
   private stepCommand(
+    operation: OperationName,
     runId: unknown,
     stepId: unknown,
     options: unknown,
     build: (runId: string, stepId: string, context: ReturnType<Orchestrator['context']>) => CompleteStepCommand | FailStepCommand,
   ): Promise<Step> {
-    return this.guard(async () => {
+    return this.guard(operation, async () => {
       const id = unwrap(parseId(runId, 'runId'));
       const step = unwrap(parseId(stepId, 'stepId'));
       const context = this.context(unwrap(parseCommandOptions(options)));
@@ -286,15 +290,17 @@ export class Orchestrator implements OrchestratorApi {
     return value;
   }
 
-  /** Store failures reach callers as `store_unavailable`; coded errors pass through. */
-  private async guard<T>(work: () => Promise<T>): Promise<T> {
+  /** Store failures reach callers as `store_unavailable`; coded errors pass through; observers see every outcome. */
+  private async guard<T>(operation: OperationName, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
     try {
-      return await work();
-    } catch (error) {
-      if (error instanceof OrchestratorError) throw error;
-      if (error instanceof EventStoreError) {
-        throw new OrchestratorError('store_unavailable', `The event store failed: ${error.message}`, { cause: error.code });
-      }
+      const result = await work();
+      this.observer?.operationFinished({ operation, outcome: 'ok', durationMs: performance.now() - started });
+      return result;
+    } catch (caught) {
+      const error = caught instanceof EventStoreError ? new OrchestratorError('store_unavailable', `The event store failed: ${caught.message}`, { cause: caught.code }) : caught;
+      const outcome = error instanceof OrchestratorError ? error.code : 'internal_error';
+      this.observer?.operationFinished({ operation, outcome, durationMs: performance.now() - started });
       throw error;
     }
   }

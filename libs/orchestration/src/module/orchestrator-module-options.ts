@@ -1,5 +1,6 @@
 import type { EventStore } from '@runtree/event-store';
 import type { OrchestrationPolicy } from '../policy/orchestration-policy.js';
+import type { OrchestratorObserver } from '../facade/orchestrator-observer.js';
 
 export type StoreOptions =
   /** The embedded default: a file path (created with its folders) or `:memory:`. */
@@ -16,6 +17,8 @@ export interface OrchestratorModuleOptions {
   readonly clock?: () => Date;
   /** Generates run/session/thread/step/command ids. Default: random UUIDs. */
   readonly generateId?: () => string;
+  /** Sees every operation end (metrics, tracing). */
+  readonly observer?: OrchestratorObserver;
   /** Finish interrupted spawns and cancellations when the module starts. Default true. */
   readonly recoverOnStart?: boolean;
 }

@@ -8,6 +8,7 @@ import { runStreamCommandHandlers } from '../commands/run-lifecycle.commands.js'
 import { substrateCommandHandlers } from '../commands/session.commands.js';
 import { SpawnChildHandler, TreeReader } from '../commands/spawn-child.command.js';
 import { Orchestrator } from '../facade/orchestrator.js';
+import { ORCHESTRATOR_OBSERVER } from '../facade/orchestrator-observer.js';
 import { AllowAllPolicy } from '../policy/allow-all.policy.js';
 import { ORCHESTRATION_POLICY } from '../policy/orchestration-policy.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
@@ -40,6 +41,7 @@ const providers: Provider[] = [
   { provide: EVENT_STORE, useFactory: (options: OrchestratorModuleOptions) => openStore(options.store), inject: [MODULE_OPTIONS] },
   { provide: CLOCK, useFactory: (options: OrchestratorModuleOptions) => options.clock ?? (() => new Date()), inject: [MODULE_OPTIONS] },
   { provide: ID_GENERATOR, useFactory: (options: OrchestratorModuleOptions) => options.generateId ?? randomUUID, inject: [MODULE_OPTIONS] },
+  { provide: ORCHESTRATOR_OBSERVER, useFactory: (options: OrchestratorModuleOptions) => options.observer ?? null, inject: [MODULE_OPTIONS] },
   { provide: ORCHESTRATION_POLICY, useFactory: (options: OrchestratorModuleOptions) => options.policy ?? new AllowAllPolicy(), inject: [MODULE_OPTIONS] },
   OwnedStoreCloser,
   StreamRepository,
@@ -58,6 +60,7 @@ const providers: Provider[] = [
 ];
 
 /**
+ * Global, like other forRoot modules: every module of the app can inject `Orchestrator`.
  * What a NestJS app imports to orchestrate agent runs:
  * `OrchestratorModule.forRoot({ store: { kind: 'sqlite', path: './data/runtree.db' } })`, then inject `Orchestrator`.
  */
@@ -66,6 +69,7 @@ export class OrchestratorModule {
   static forRoot(options: OrchestratorModuleOptions): DynamicModule {
     return {
       module: OrchestratorModule,
+      global: true,
       imports: [CqrsModule.forRoot()],
       providers: [{ provide: MODULE_OPTIONS, useValue: options }, ...providers],
       exports: [Orchestrator, ProjectionRunner, EVENT_STORE],
@@ -75,6 +79,7 @@ export class OrchestratorModule {
   static forRootAsync(options: OrchestratorModuleAsyncOptions): DynamicModule {
     return {
       module: OrchestratorModule,
+      global: true,
       imports: [CqrsModule.forRoot(), ...(options.imports ?? [])],
       providers: [{ provide: MODULE_OPTIONS, useFactory: options.useFactory, inject: (options.inject ?? []) as never[] }, ...providers],
       exports: [Orchestrator, ProjectionRunner, EVENT_STORE],
