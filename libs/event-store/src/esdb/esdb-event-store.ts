@@ -12,7 +12,19 @@ import {
   type StreamingRead,
 } from '@eventstore/db-client';
 import { InvalidRequestError, StoreUnavailableError, StreamNotFoundError, WrongExpectedRevisionError } from '../port/errors.js';
+import { isSystemEventType, isVisibleInGlobalLog } from '../port/log-filter.js';
 import { comparePositions } from '../port/position.js';
+import {
+  assertCheckpointInterval,
+  assertEventsToAppend,
+  assertExpectedRevision,
+  assertFilter,
+  assertFromPosition,
+  assertFromRevision,
+  assertMaxCount,
+  assertStreamMetadata,
+  assertStreamName,
+} from '../port/validation.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -32,7 +44,6 @@ import type {
   Subscription,
 } from '../port/types.js';
 import { mappingErrors, type ErrorContext } from './client-errors.js';
-import { isSystemEvent, isWanted } from './log-filter.js';
 import {
   fromMetadataEventData,
   toClientEvent,
@@ -42,16 +53,6 @@ import {
   toRecordedEvent,
 } from './mapping.js';
 import { PulledSubscription, type PulledSubscriptionOptions } from './pulled-subscription.js';
-import {
-  assertCheckpointInterval,
-  assertEvents,
-  assertFilter,
-  assertMaxCount,
-  assertPosition,
-  assertRevision,
-  assertStreamMetadata,
-  assertStreamName,
-} from './validation.js';
 
 export interface EsdbEventStoreOptions {
   /** An EventStoreDB connection string, e.g. `esdb://localhost:2113?tls=false`. */
@@ -83,15 +84,15 @@ export class EsdbEventStore implements EventStore {
 
   async appendToStream(streamName: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult> {
     assertStreamName(streamName);
-    assertEvents(events);
-    assertRevision('expectedRevision', options?.expectedRevision, ['no_stream', 'any', 'stream_exists']);
+    assertEventsToAppend(events);
+    assertExpectedRevision(options?.expectedRevision);
     return this.append(streamName, events.map(toClientEvent), options.expectedRevision);
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     assertStreamName(streamName);
     assertMaxCount(options.maxCount);
-    assertRevision('fromRevision', options.fromRevision ?? 'start', ['start', 'end']);
+    assertFromRevision(options.fromRevision);
     const direction = options.direction ?? 'forwards';
     const events = await this.call({ streamName }, () =>
       collect(
@@ -108,7 +109,7 @@ export class EsdbEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     assertMaxCount(options.maxCount);
-    assertPosition('fromPosition', options.fromPosition);
+    assertFromPosition(options.fromPosition);
     assertFilter(options.filter);
     if (options.maxCount === 0) return [];
     const direction = options.direction ?? 'forwards';
@@ -118,19 +119,20 @@ export class EsdbEventStore implements EventStore {
         direction: direction === 'forwards' ? FORWARDS : BACKWARDS,
         fromPosition: options.fromPosition ?? (direction === 'forwards' ? START : END),
       });
-    return this.call({}, () => collect(read(), (event) => isWanted(event, options.filter), options.maxCount));
+    const isWanted = (event: RecordedEvent) => isVisibleInGlobalLog(event.streamName, event.type, options.filter);
+    return this.call({}, () => collect(read(), isWanted, options.maxCount));
   }
 
   subscribeToStream(streamName: string, options: SubscribeToStreamOptions = {}): Subscription {
     assertStreamName(streamName);
-    assertRevision('fromRevision', options.fromRevision ?? 'start', ['start', 'end']);
+    assertFromRevision(options.fromRevision);
     return this.track({
       open: async () => this.client.subscribeToStream(streamName, { fromRevision: options.fromRevision ?? START }),
     });
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
-    assertPosition('fromPosition', options.fromPosition);
+    assertFromPosition(options.fromPosition);
     assertFilter(options.filter);
     assertCheckpointInterval(options.checkpointInterval);
     const fromPosition = options.fromPosition ?? 'start';
@@ -142,7 +144,7 @@ export class EsdbEventStore implements EventStore {
         const checkpoint = filtered ? { interval: options.checkpointInterval ?? DEFAULT_CHECKPOINT_INTERVAL, onCheckpoint } : undefined;
         return this.client.subscribeToAll({ fromPosition, filter: toClientFilter(options.filter, checkpoint) });
       },
-      skip: isSystemEvent,
+      skip: (event) => isSystemEventType(event.type),
       checkpointOnCaughtUp: filtered ? () => passedOnCaughtUp : undefined,
     });
   }
@@ -162,7 +164,7 @@ export class EsdbEventStore implements EventStore {
     assertStreamName(streamName);
     assertStreamMetadata(metadata);
     const expectedRevision = options.expectedRevision ?? 'any';
-    assertRevision('expectedRevision', expectedRevision, ['no_stream', 'any', 'stream_exists']);
+    assertExpectedRevision(expectedRevision);
     const metastream = metastreamOf(streamName);
     // Written as the client's setStreamMetadata does, but with our key mapping (bigint truncateBefore, custom fields kept apart).
     const event = jsonEvent({ type: '$metadata', data: toMetadataEventData(metadata) });
@@ -172,7 +174,7 @@ export class EsdbEventStore implements EventStore {
   async deleteStream(streamName: string, options: DeleteStreamOptions = {}): Promise<void> {
     assertStreamName(streamName);
     const expectedRevision = options.expectedRevision ?? 'any';
-    assertRevision('expectedRevision', expectedRevision, ['no_stream', 'any', 'stream_exists']);
+    assertExpectedRevision(expectedRevision);
     if (expectedRevision === 'stream_exists') {
       // The client's deleteStream cannot send `stream_exists`; check it here, then delete unconditionally.
       await this.readStream(streamName, { direction: 'backwards', maxCount: 1 }).catch((error: unknown) => {

@@ -17,7 +17,6 @@ import {
 } from '@eventstore/db-client';
 import { StoreUnavailableError } from '../port/errors.js';
 import type { EventFilter, EventToAppend, ExpectedRevision, JsonValue, Position, RecordedEvent, StreamMetadata } from '../port/types.js';
-import { METADATA_KEYS } from './validation.js';
 
 // One-to-one translations between the port's shapes and @eventstore/db-client's. The successor client
 // (@kurrent/kurrentdb-client) renames `expectedRevision` to `streamState`: that swap is confined to this file.
@@ -98,6 +97,9 @@ export function toClientFilter(filter: EventFilter | undefined, checkpoint?: Che
   if ('streamNamePrefixes' in filter) return streamNameFilter({ prefixes: [...filter.streamNamePrefixes], ...checkpointOptions });
   return eventTypeFilter({ prefixes: [...filter.eventTypePrefixes], ...checkpointOptions });
 }
+
+/** EventStoreDB's own keys in a `$metadata` event; the port refuses `$` keys in custom fields, so none collide. */
+const METADATA_KEYS = { maxCount: '$maxCount', maxAge: '$maxAge', truncateBefore: '$tb' } as const;
 
 /** The JSON body of a `$metadata` event: EventStoreDB's keys, custom fields beside them. */
 export function toMetadataEventData(metadata: StreamMetadata): { [key: string]: JsonValue } {

@@ -1,5 +1,6 @@
+import { isVisibleInGlobalLog } from '../port/log-filter.js';
 import type { EventFilter, SubscriptionMessage } from '../port/types.js';
-import { isVisibleInGlobalLog, type GlobalLog } from './global-log.js';
+import type { GlobalLog } from './global-log.js';
 import type { PageReader } from './pulled-subscription.js';
 
 const PAGE = 256;
@@ -25,7 +26,7 @@ export class AllPageReader implements PageReader {
     const planned: Array<{ event: bigint } | { checkpoint: bigint }> = [];
     for (const entry of entries) {
       this.afterPosition = entry.position;
-      if (isVisibleInGlobalLog(entry, this.filter)) planned.push({ event: entry.position });
+      if (isVisibleInGlobalLog(entry.stream_name, entry.event_type, this.filter)) planned.push({ event: entry.position });
       this.scannedSinceCheckpoint += 1;
       if (this.filter && this.scannedSinceCheckpoint >= this.checkpointInterval) planned.push(this.checkpoint());
     }

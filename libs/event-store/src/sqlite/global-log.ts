@@ -1,17 +1,10 @@
-import type { EventFilter, Position, ReadAllOptions, RecordedEvent } from '../port/types.js';
+import { isVisibleInGlobalLog } from '../port/log-filter.js';
+import type { Position, ReadAllOptions, RecordedEvent } from '../port/types.js';
 import { toRecordedEvent } from './event-rows.js';
 import type { LogEntry, Statements } from './statements.js';
 
 const SCAN_PAGE = 512;
 const AFTER_EVERYTHING = 9223372036854775807n;
-
-/** Events of the global log a reader may see: no system events, and the filter's prefixes. */
-export function isVisibleInGlobalLog(entry: LogEntry, filter: EventFilter | undefined): boolean {
-  if (entry.event_type.startsWith('$')) return false;
-  if (filter === undefined) return true;
-  if ('streamNamePrefixes' in filter) return filter.streamNamePrefixes.some((prefix) => entry.stream_name.startsWith(prefix));
-  return filter.eventTypePrefixes.some((prefix) => entry.event_type.startsWith(prefix));
-}
 
 /**
  * Reads of the global log: scans the light columns in pages, filters them here (one rule
@@ -44,7 +37,7 @@ export class GlobalLog {
     for (let cursor = start; ; ) {
       const page: LogEntry[] = backwards ? this.sql.logBefore.all(cursor, SCAN_PAGE) : this.sql.logAfter.all(cursor, SCAN_PAGE);
       for (const entry of page) {
-        if (isVisibleInGlobalLog(entry, options.filter)) kept.push(entry.position);
+        if (isVisibleInGlobalLog(entry.stream_name, entry.event_type, options.filter)) kept.push(entry.position);
         if (kept.length === limit) break;
       }
       if (page.length < SCAN_PAGE || kept.length === limit) break;

@@ -1,5 +1,16 @@
 import type Database from 'better-sqlite3';
 import { StoreUnavailableError, StreamNotFoundError } from '../port/errors.js';
+import {
+  assertCheckpointInterval,
+  assertEventsToAppend,
+  assertExpectedRevision,
+  assertFilter,
+  assertFromPosition,
+  assertFromRevision,
+  assertMaxCount,
+  assertStreamMetadata,
+  assertStreamName,
+} from '../port/validation.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -29,13 +40,6 @@ import { prepareStatements, type Statements } from './statements.js';
 import { asEventStoreError } from './store-unavailable.js';
 import { StreamPageReader } from './stream-page-reader.js';
 import { currentRevision, emptyStreamRow, metadataOf, visibleBounds } from './stream-row.js';
-import {
-  assertEventsToAppend,
-  assertExpectedRevision,
-  assertMaxCount,
-  assertStreamMetadata,
-  assertStreamName,
-} from './validation.js';
 
 const DEFAULT_CHECKPOINT_INTERVAL = 32;
 
@@ -62,13 +66,14 @@ export class SqliteEventStore implements EventStore {
   async appendToStream(streamName: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult> {
     assertStreamName(streamName);
     assertEventsToAppend(events);
-    assertExpectedRevision(options.expectedRevision);
+    assertExpectedRevision(options?.expectedRevision);
     return this.write(() => this.writer.append(streamName, events, options.expectedRevision));
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     assertStreamName(streamName);
     assertMaxCount(options.maxCount);
+    assertFromRevision(options.fromRevision);
     return this.read(() => {
       const head = this.sql.stream.get(streamName);
       if (head === undefined || currentRevision(head) === 'no_stream') throw new StreamNotFoundError(streamName);
@@ -88,11 +93,14 @@ export class SqliteEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     assertMaxCount(options.maxCount);
+    assertFromPosition(options.fromPosition);
+    assertFilter(options.filter);
     return this.read(() => this.log.read(options));
   }
 
   subscribeToStream(streamName: string, options: SubscribeToStreamOptions = {}): Subscription {
     assertStreamName(streamName);
+    assertFromRevision(options.fromRevision);
     return this.subscribe(() => {
       const from = options.fromRevision ?? 'start';
       const after =
@@ -102,6 +110,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
+    assertFromPosition(options.fromPosition);
+    assertFilter(options.filter);
+    assertCheckpointInterval(options.checkpointInterval);
     return this.subscribe(() => {
       const from = options.fromPosition ?? 'start';
       const after = from === 'start' ? 0n : from === 'end' ? (this.log.headPosition() ?? 0n) : from.commit;
