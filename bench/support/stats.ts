@@ -1,0 +1,20 @@
+/** A figure measured several times: the median is the headline, min and max show the spread. */
+export interface Summary {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly samples: readonly number[];
+}
+
+export function summarize(samples: readonly number[]): Summary {
+  if (samples.length === 0) throw new Error('summarize: no samples');
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1], samples };
+}
+
+/** Per-second rate of `count` things done in `elapsedMs`. */
+export function perSecond(count: number, elapsedMs: number): number {
+  return elapsedMs > 0 ? (count * 1000) / elapsedMs : Number.POSITIVE_INFINITY;
+}
