@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import * as E from 'fp-ts/lib/Either.js';
-import type { JsonValue } from '@runtree/event-store';
+import { comparePositions, type JsonValue, type Position } from '@runtree/event-store';
 import { CancelWalk } from '../commands/cancel-tree.command.js';
 import { ChildMaterializer } from '../commands/child-materializer.js';
 import { commandContext } from '../commands/command-context.js';
@@ -38,11 +38,19 @@ export class StartupRecovery {
     await this.projection.whenCaughtUp();
     const models = this.projection.readModels;
     const context = commandContext({ commandId: `recovery-${this.generateId()}` }, this.clock, this.generateId);
+    let lastWritten: Position | undefined;
+    const wrote = (position: Position | undefined) => {
+      if (position && (!lastWritten || comparePositions(position, lastWritten) > 0)) lastWritten = position;
+    };
     let childrenMaterialized = 0;
     for (const pending of models.pendingLinks()) {
       const parent = await this.streams.load(runStream(pending.parentRunId), pending.parentRunId, runDecider);
       const link = parent.state.children.find((child) => child.link.childRunId === pending.link.childRunId);
-      if (link && E.isRight(await this.materializer.materialize(pending.parentRunId, link, context))) childrenMaterialized++;
+      const materialized = link ? await this.materializer.materialize(pending.parentRunId, link, context) : undefined;
+      if (materialized && E.isRight(materialized)) {
+        childrenMaterialized++;
+        wrote(materialized.right);
+      }
     }
     let cancellationsFinished = 0;
     for (const runId of models.runsWithCancelRequestedAndRunning()) {
@@ -51,12 +59,18 @@ export class StartupRecovery {
       const { reason, origin } = state.cancelRequested;
       const walk = new CancelWalk(this.streams, this.materializer, givenReason(reason, origin), context);
       if (E.isRight(await walk.cancel(runId, reason, origin))) cancellationsFinished++;
+      wrote(walk.lastPosition);
     }
     let sessionsClosed = 0;
     for (const owner of models.cancelledOwnersWithOpenSession()) {
       const closed = await this.streams.execute(sessionStream(owner.sessionId), owner.sessionId, sessionDecider, { type: 'CloseSession', byRunId: owner.runId }, context);
-      if (E.isRight(closed) && closed.right.appended.length > 0) sessionsClosed++;
+      if (E.isRight(closed) && closed.right.appended.length > 0) {
+        sessionsClosed++;
+        wrote(closed.right.position);
+      }
     }
+    // Ready means readers see the repairs too.
+    if (lastWritten) await this.projection.waitFor(lastWritten);
     const report = { childrenMaterialized, cancellationsFinished, sessionsClosed };
     if (childrenMaterialized + cancellationsFinished + sessionsClosed > 0) this.logger.log(`Recovered after restart: ${JSON.stringify(report)}`);
     return report;
