@@ -9,3 +9,4 @@ export type { OrchestratorModuleOptions, StoreOptions } from './module/orchestra
 export { EVENT_STORE, CLOCK, ID_GENERATOR } from './module/tokens.js';
 export { ProjectionRunner } from './projections/projection-runner.js';
 export { runStream, sessionStream, threadStream, parseStreamName } from './streams/stream-names.js';
+export { RunWatchers } from './await/index.js';

@@ -1,0 +1,3 @@
+export { OpsModule } from './ops.module.js';
+export { OrchestrationMetrics } from './metrics/orchestration-metrics.js';
+export { BrokerHealth, type BrokerLivenessProbe } from './health/broker-health.js';

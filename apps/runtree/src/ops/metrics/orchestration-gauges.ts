@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { Gauge, Registry } from 'prom-client';
+import { OrchestrationInternals } from '../orchestration-internals.js';
+
+/**
+ * Gauges read from the orchestrator at scrape time. A value that cannot be read (the store is
+ * down, so the lag is unknown) is NaN rather than a plausible-looking zero.
+ */
+@Injectable()
+export class OrchestrationGauges {
+  constructor(registry: Registry, orchestration: OrchestrationInternals) {
+    const gauge = (name: string, help: string, read: () => number | Promise<number>): void => {
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        async collect() {
+          this.set(await Promise.resolve().then(read).catch(() => NaN));
+        },
+      });
+    };
+    gauge(
+      'runtree_projection_lag_events',
+      'How far the read models trail the head of the log, in position units (events on SQLite, bytes on EventStoreDB)',
+      () => orchestration.projection.lag(),
+    );
+    gauge('runtree_projection_checkpoint', 'Commit position up to which the read models have applied the log (0: nothing yet)', () => {
+      const checkpoint = orchestration.projection.checkpoint;
+      return checkpoint === 'start' ? 0 : Number(checkpoint.commit);
+    });
+    gauge('runtree_read_model_runs', 'Runs in the read models', () => orchestration.projection.readModels.runCount);
+    gauge('runtree_await_waiters', 'Callers waiting in await for a run to end', () => orchestration.watchers.waiterCount);
+    gauge('runtree_await_watchers', 'Runs watched for await (one store subscription each)', () => orchestration.watchers.watcherCount);
+  }
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { BrokerHealth } from './health/broker-health.js';
+import { HealthController } from './health/health.controller.js';
+import { RuntreeHealthIndicators } from './health/runtree-health-indicators.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { metricsRegistryProvider } from './metrics/metrics-registry.js';
+import { OrchestrationGauges } from './metrics/orchestration-gauges.js';
+import { OrchestrationMetrics } from './metrics/orchestration-metrics.js';
+import { OrchestrationInternals } from './orchestration-internals.js';
+
+/**
+ * GET /health and GET /metrics. Import it into the app AND into `OrchestratorModule.forRootAsync`,
+ * whose observer is the OrchestrationMetrics exported here:
+ * `OrchestratorModule.forRootAsync({ imports: [OpsModule], inject: [OrchestrationMetrics], useFactory: (metrics) => ({ store, observer: metrics }) })`.
+ * The bus intake imports it for BrokerHealth.
+ */
+@Module({
+  imports: [TerminusModule.forRoot()],
+  controllers: [HealthController, MetricsController],
+  providers: [
+    metricsRegistryProvider,
+    OrchestrationMetrics,
+    OrchestrationGauges,
+    OrchestrationInternals,
+    BrokerHealth,
+    RuntreeHealthIndicators,
+  ],
+  exports: [OrchestrationMetrics, BrokerHealth],
+})
+export class OpsModule {}
