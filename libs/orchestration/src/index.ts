@@ -10,3 +10,5 @@ export { EVENT_STORE, CLOCK, ID_GENERATOR } from './module/tokens.js';
 export { ProjectionRunner } from './projections/projection-runner.js';
 export { runStream, sessionStream, threadStream, parseStreamName } from './streams/stream-names.js';
 export { RunWatchers } from './await/index.js';
+export { ReadModels, type ReadModelsSnapshot } from './projections/index.js';
+export type { RunEntry } from './projections/run-record.js';
