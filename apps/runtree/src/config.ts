@@ -19,6 +19,7 @@ const RuntreeEnvCodec = t.partial({
   RUNTREE_SQLITE_PATH: t.string,
   EVENTSTORE_CONNECTION_STRING: t.string,
   RUNTREE_HTTP_PORT: PortFromString,
+  RUNTREE_HTTP_HOST: t.string,
   RUNTREE_NATS_URL: t.string,
   RUNTREE_RABBITMQ_URL: t.string,
   RUNTREE_BUS_PREFIX: t.string,
@@ -29,6 +30,8 @@ export interface RuntreeConfig {
   readonly sqlitePath: string;
   readonly eventStoreConnectionString?: string;
   readonly httpPort: number;
+  /** Interface to listen on; 127.0.0.1 unless set (a container sets 0.0.0.0). */
+  readonly httpHost: string;
   /** A transport whose URL is unset is off. */
   readonly natsUrl?: string;
   readonly rabbitmqUrl?: string;
@@ -59,6 +62,7 @@ export function loadRuntreeConfig(env: NodeJS.ProcessEnv): ConfigResult {
       store,
       sqlitePath: vars.RUNTREE_SQLITE_PATH ?? resolve('data', 'runtree.db'),
       httpPort: vars.RUNTREE_HTTP_PORT ?? 3000,
+      httpHost: vars.RUNTREE_HTTP_HOST ?? '127.0.0.1',
       busPrefix: vars.RUNTREE_BUS_PREFIX ?? 'runtree',
       ...(vars.EVENTSTORE_CONNECTION_STRING ? { eventStoreConnectionString: vars.EVENTSTORE_CONNECTION_STRING } : {}),
       ...(vars.RUNTREE_NATS_URL ? { natsUrl: vars.RUNTREE_NATS_URL } : {}),

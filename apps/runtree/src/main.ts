@@ -1,8 +1,7 @@
-import 'reflect-metadata';
-import { Logger, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Orchestrator, OrchestratorModule } from '@runtree/orchestration';
-import { loadRuntreeConfig, storeOptionsOf, describeStore } from './config.js';
+import { Logger } from '@nestjs/common';
+import { Orchestrator } from '@runtree/orchestration';
+import { describeStore, loadRuntreeConfig } from './config.js';
+import { createRuntreeApp } from './create-app.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadRuntreeConfig(process.env);
@@ -10,15 +9,18 @@ async function bootstrap(): Promise<void> {
     console.error(`runtree: bad configuration: ${config.error}`);
     process.exit(1);
   }
-  @Module({ imports: [OrchestratorModule.forRoot({ store: storeOptionsOf(config.value) })] })
-  class RuntreeModule {}
-
-  const app = await NestFactory.createApplicationContext(RuntreeModule, { logger: ['error', 'warn', 'log'] });
+  const app = await createRuntreeApp(config.value);
+  await app.init();
+  // Serve nothing before the read models have caught up and start-up recovery is done.
   await app.get(Orchestrator).ensureReady();
-  // Until the HTTP service exists, start-up proves the store opens, the read models catch up and
-  // recovery runs, says where the journal is, and stops.
-  new Logger('Runtree').log(`ready on ${describeStore(config.value)}; the HTTP API and bus intake are not built yet`);
-  await app.close();
+  await app.listen(config.value.httpPort, config.value.httpHost);
+  const { port } = app.getHttpServer().address() as { port: number };
+  new Logger('Runtree').log(`Journal in ${describeStore(config.value)}; API docs at http://127.0.0.1:${port}/docs`);
+  // A plain line (no logger colours or prefix): whoever starts the process reads the real port from it (RUNTREE_HTTP_PORT=0 picks a free one).
+  console.log(`Runtree listening on http://127.0.0.1:${port}`);
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  console.error(`runtree: could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -12,3 +12,4 @@ export { runStream, sessionStream, threadStream, parseStreamName } from './strea
 export { RunWatchers } from './await/index.js';
 export { ReadModels, type ReadModelsSnapshot } from './projections/index.js';
 export type { RunEntry } from './projections/run-record.js';
+export { toJournalEntry } from './queries/index.js';

@@ -1,0 +1,26 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { OrchestratorModule, type OrchestratorModuleOptions } from '@runtree/orchestration';
+import { storeOptionsOf, type RuntreeConfig } from './config.js';
+import { HttpApiModule } from './http/http-api.module.js';
+import { OpsModule, OrchestrationMetrics } from './ops/index.js';
+
+/** The Runtree service: the orchestrator on the configured store, its HTTP API, health and metrics. */
+@Module({})
+export class AppModule {
+  /** `orchestration` adds what the environment cannot configure yet (a policy). */
+  static forConfig(config: RuntreeConfig, orchestration: Omit<OrchestratorModuleOptions, 'store' | 'observer'> = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        OrchestratorModule.forRootAsync({
+          // The metrics observe every orchestrator operation.
+          imports: [OpsModule],
+          inject: [OrchestrationMetrics],
+          useFactory: (metrics: OrchestrationMetrics) => ({ ...orchestration, store: storeOptionsOf(config), observer: metrics }),
+        }),
+        OpsModule,
+        HttpApiModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Orchestrator } from '@runtree/orchestration';
+import { ApiRoute } from './api-route.decorator.js';
+import { schemaRef } from './openapi-schemas.js';
+
+type Ok = { readonly ok: true };
+
+/** Read-model maintenance; neither route touches the journal. */
+@ApiTags('admin')
+@Controller('admin')
+export class AdminController {
+  constructor(private readonly orchestrator: Orchestrator) {}
+
+  @Post('clear')
+  @HttpCode(HttpStatus.OK)
+  @ApiRoute({ summary: 'Forget the read models and move their checkpoint to the end of the log', status: HttpStatus.OK, result: schemaRef('Ok') })
+  async clear(): Promise<Ok> {
+    await this.orchestrator.clear();
+    return { ok: true };
+  }
+
+  @Post('rebuild')
+  @HttpCode(HttpStatus.OK)
+  @ApiRoute({ summary: 'Replay the whole journal into fresh read models', status: HttpStatus.OK, result: schemaRef('Ok') })
+  async rebuild(): Promise<Ok> {
+    await this.orchestrator.rebuild();
+    return { ok: true };
+  }
+}

@@ -1,0 +1,67 @@
+import { once } from 'node:events';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { HttpResponse } from './express-types.js';
+import type { EventStore, RecordedEvent } from '@runtree/event-store';
+import { EVENT_STORE, runStream } from '@runtree/orchestration';
+import { toJournalEntry } from '@runtree/orchestration';
+
+/** Proxies drop connections that stay silent; a comment line keeps them open. */
+export const HEARTBEAT_INTERVAL_MS = 15_000;
+
+function serverSentEvent(event: RecordedEvent): string {
+  return `id: ${event.revision}\nevent: ${event.type}\ndata: ${JSON.stringify(toJournalEntry(event))}\n\n`;
+}
+
+async function drainedOrClosed(response: HttpResponse): Promise<void> {
+  if (response.destroyed) return;
+  const settled = new AbortController(); // removes the listener of the event that did not happen
+  try {
+    await Promise.race([once(response, 'drain', { signal: settled.signal }), once(response, 'close', { signal: settled.signal })]);
+  } finally {
+    settled.abort();
+  }
+}
+
+/**
+ * Server-sent-event tails of runs' streams. One catch-up subscription per tail delivers the events
+ * already written, then each new one as it is appended, with no gap between the two. A tail ends
+ * when its client disconnects, or when the app shuts down (before the store closes under it).
+ */
+@Injectable()
+export class JournalTails implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(JournalTails.name);
+  private readonly open = new Set<() => Promise<void>>();
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async follow(runId: string, response: HttpResponse): Promise<void> {
+    response.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    response.flushHeaders();
+    const subscription = this.store.subscribeToStream(runStream(runId), { fromRevision: 'start' });
+    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_INTERVAL_MS);
+    let stopped: Promise<void> | undefined;
+    const stop = (): Promise<void> =>
+      (stopped ??= (async () => {
+        clearInterval(heartbeat);
+        this.open.delete(stop);
+        await subscription.stop();
+        response.end();
+      })());
+    this.open.add(stop);
+    response.on('close', () => void stop());
+    try {
+      for await (const message of subscription) {
+        // Pull the next event only once a slow client has taken this one (or has gone).
+        if (message.type === 'event' && !response.write(serverSentEvent(message.event))) await drainedOrClosed(response);
+      }
+    } catch (error) {
+      this.logger.error(`The journal tail of run ${runId} failed`, error instanceof Error ? error.stack : String(error));
+    } finally {
+      await stop();
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.open].map((stop) => stop()));
+  }
+}

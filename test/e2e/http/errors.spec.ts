@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { EventStore } from '@runtree/event-store';
+import { EVENT_STORE, LimitsPolicy, Orchestrator } from '@runtree/orchestration';
+import { errorOf, startHttpApp, startRun, type HttpApp } from './http-app.js';
+
+describe('malformed requests', () => {
+  let h: HttpApp;
+  beforeAll(async () => {
+    h = await startHttpApp();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('refuses a body that is not JSON (400 invalid_option naming the body)', async () => {
+    const response = await h.http.post('/runs').set('Content-Type', 'application/json').send('{"kind": ').expect(400);
+    expect(errorOf(response)).toEqual({ code: 'invalid_option', message: 'Invalid option: body is not valid JSON', details: { field: 'body', reason: 'is not valid JSON' } });
+  });
+
+  it('refuses a JSON body that is not an object', async () => {
+    const response = await h.http.post('/sessions').send([{ sessionId: 's' }]).expect(400);
+    expect(errorOf(response)).toMatchObject({ code: 'invalid_option', details: { field: 'body', reason: 'must be a JSON object' } });
+  });
+
+  it('refuses content sent without a JSON Content-Type instead of ignoring it', async () => {
+    const response = await h.http.post('/runs').set('Content-Type', 'text/plain').send('kind=research').expect(400);
+    expect(errorOf(response)).toMatchObject({ code: 'invalid_option', details: { field: 'body' } });
+  });
+
+  it('refuses a body over 1 MiB (413)', async () => {
+    const response = await h.http.post('/runs').send({ input: 'x'.repeat(1024 * 1024) }).expect(413);
+    expect(errorOf(response)).toMatchObject({ code: 'invalid_option', details: { field: 'body' } });
+  });
+
+  it('answers unknown routes with 404 not_found in the envelope', async () => {
+    const response = await h.http.delete('/runs').expect(404);
+    expect(errorOf(response)).toMatchObject({ code: 'not_found', details: { method: 'DELETE', path: '/runs' } });
+  });
+
+  it('hides what went wrong inside an unexpected failure (500 internal_error)', async () => {
+    const orchestrator = h.app.get(Orchestrator);
+    const failure = jest.spyOn(orchestrator, 'status').mockRejectedValueOnce(new Error('disk /var/secret/runtree.db is corrupt'));
+    const response = await h.http.get('/runs/any/status').expect(500);
+    failure.mockRestore();
+    expect(response.body).toEqual({ error: { code: 'internal_error', message: 'Internal server error', details: {} } });
+    expect(response.text).not.toContain('secret');
+  });
+});
+
+describe('a policy denial', () => {
+  it('is 403 policy_denied naming the limit', async () => {
+    const h = await startHttpApp({ policy: new LimitsPolicy({ maxChildrenPerRun: 1 }) });
+    try {
+      const root = await startRun(h);
+      await h.http.post(`/runs/${root.runId}/children`).send({}).expect(201);
+      const response = await h.http.post(`/runs/${root.runId}/delegations`).send({ task: 'one too many' }).expect(403);
+      expect(errorOf(response).code).toBe('policy_denied');
+      expect(errorOf(response).message).toContain('maxChildrenPerRun');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('a store that stopped answering', () => {
+  it('makes commands 503 store_unavailable', async () => {
+    const h = await startHttpApp();
+    try {
+      await h.app.get<symbol, EventStore>(EVENT_STORE).close();
+      const response = await h.http.post('/runs').send({}).expect(503);
+      expect(errorOf(response).code).toBe('store_unavailable');
+    } finally {
+      await h.close();
+    }
+  });
+});
