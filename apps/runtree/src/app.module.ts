@@ -1,10 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { OrchestratorModule, type OrchestratorModuleOptions } from '@runtree/orchestration';
 import { storeOptionsOf, type RuntreeConfig } from './config.js';
+import { BusModule } from './bus/index.js';
 import { HttpApiModule } from './http/http-api.module.js';
 import { OpsModule, OrchestrationMetrics } from './ops/index.js';
 
-/** The Runtree service: the orchestrator on the configured store, its HTTP API, health and metrics. */
+/** The Runtree service: the orchestrator on the configured store, its HTTP API, bus, health and metrics. */
 @Module({})
 export class AppModule {
   /** `orchestration` adds what the environment cannot configure yet (a policy). */
@@ -20,6 +21,8 @@ export class AppModule {
         }),
         OpsModule,
         HttpApiModule,
+        // Command intake and event publication on the brokers whose URLs are set.
+        BusModule.forRoot(config),
       ],
     };
   }

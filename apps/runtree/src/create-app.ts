@@ -4,6 +4,7 @@ import type { OrchestrationPolicy } from '@runtree/orchestration';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
+import { connectBusTransports } from './bus/index.js';
 import type { RuntreeConfig } from './config.js';
 import { JSON_BODY_LIMIT } from './http/command-body.js';
 import { serveOpenApi } from './http/openapi.js';
@@ -23,6 +24,7 @@ export async function createRuntreeApp(config: RuntreeConfig, options: CreateApp
     logger: options.logger ?? ['error', 'warn', 'log'],
   });
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  connectBusTransports(app, config);
   app.enableShutdownHooks();
   serveOpenApi(app);
   return app;

@@ -13,6 +13,7 @@ async function bootstrap(): Promise<void> {
   await app.init();
   // Serve nothing before the read models have caught up and start-up recovery is done.
   await app.get(Orchestrator).ensureReady();
+  await app.startAllMicroservices();
   await app.listen(config.value.httpPort, config.value.httpHost);
   const { port } = app.getHttpServer().address() as { port: number };
   new Logger('Runtree').log(`Journal in ${describeStore(config.value)}; API docs at http://127.0.0.1:${port}/docs`);

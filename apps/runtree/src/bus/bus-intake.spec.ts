@@ -1,0 +1,57 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { NatsContext, RmqContext } from '@nestjs/microservices';
+import { OrchestratorError, type Orchestrator } from '@runtree/orchestration';
+import { BusIntake } from './bus-intake.js';
+
+/** An Orchestrator whose startRun settles only when the test says so. */
+function pendingOrchestrator() {
+  let settle: { resolve(value: unknown): void; reject(error: unknown): void } = { resolve: () => undefined, reject: () => undefined };
+  const orchestrator = { startRun: () => new Promise((resolve, reject) => (settle = { resolve, reject })) } as unknown as Orchestrator;
+  return { orchestrator, settle: () => settle };
+}
+
+function rabbitmqContext() {
+  const acked: unknown[] = [];
+  const message = { content: Buffer.from('{}') };
+  const channel = { ack: (delivered: unknown) => acked.push(delivered) };
+  return { context: new RmqContext([message as never, channel, 'p.run.start']), acked, message };
+}
+
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('the bus intake', () => {
+  beforeAll(() => Logger.overrideLogger(false)); // the internal_error case logs its trace
+
+  it('acknowledges a RabbitMQ command only once the Orchestrator call has succeeded', async () => {
+    const { orchestrator, settle } = pendingOrchestrator();
+    const { context, acked, message } = rabbitmqContext();
+
+    const reply = new BusIntake(orchestrator).handle('run.start', {}, context);
+    await settled();
+    expect(acked).toEqual([]);
+
+    settle().resolve({ runId: 'r' });
+    expect(await reply).toEqual({ ok: true, value: { runId: 'r' } });
+    expect(acked).toEqual([message]);
+  });
+
+  it('acknowledges a RabbitMQ command the Orchestrator refused, once refused, and replies with the error', async () => {
+    const { orchestrator, settle } = pendingOrchestrator();
+    const { context, acked } = rabbitmqContext();
+
+    const reply = new BusIntake(orchestrator).handle('run.start', {}, context);
+    await settled();
+    expect(acked).toHaveLength(0);
+
+    settle().reject(new OrchestratorError('conflict', 'lost a race', { runId: 'r' }));
+    expect(await reply).toEqual({ ok: false, error: { code: 'conflict', message: 'lost a race', details: { runId: 'r' } } });
+    expect(acked).toHaveLength(1);
+  });
+
+  it('replies to an unexpected failure with internal_error instead of throwing to the transport', async () => {
+    const orchestrator = { startRun: () => Promise.reject(new TypeError('boom')) } as unknown as Orchestrator;
+    const reply = await new BusIntake(orchestrator).handle('run.start', {}, new NatsContext(['p.run.start', undefined]));
+    expect(reply).toEqual({ ok: false, error: { code: 'internal_error', message: 'boom', details: {} } });
+  });
+});

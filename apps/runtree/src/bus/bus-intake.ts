@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import type { BaseRpcContext } from '@nestjs/microservices';
+import * as E from 'fp-ts/lib/Either.js';
+import { decodeInput, Orchestrator, OrchestratorError } from '@runtree/orchestration';
+import { acknowledge } from './bus-acknowledgement.js';
+import type { BusOperation } from './bus-names.js';
+import { busOperationCalls } from './bus-operations.js';
+import { busPayloads } from './bus-payloads.js';
+import { replyOf, type BusReply } from './bus-reply.js';
+
+/** Serves one bus command, whichever transport brought it: payload check, Orchestrator call, reply, ack. */
+@Injectable()
+export class BusIntake {
+  constructor(private readonly orchestrator: Orchestrator) {}
+
+  async handle(operation: BusOperation, payload: unknown, context?: BaseRpcContext): Promise<BusReply> {
+    const reply = await replyOf(() => this.call(operation, payload));
+    acknowledge(context);
+    return reply;
+  }
+
+  private call(operation: BusOperation, payload: unknown): Promise<unknown> {
+    const decoded = decodeInput(busPayloads[operation], payload, { fallback: 'payload' });
+    if (E.isLeft(decoded)) throw OrchestratorError.from(decoded.left);
+    // Each entry of the table takes the payload its own codec decodes.
+    const call = busOperationCalls[operation] as (orchestrator: Orchestrator, payload: unknown) => Promise<unknown>;
+    return call(this.orchestrator, decoded.right);
+  }
+}

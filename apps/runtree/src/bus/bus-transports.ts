@@ -1,0 +1,37 @@
+import type { INestApplication } from '@nestjs/common';
+import { Transport, type NatsOptions, type RmqOptions } from '@nestjs/microservices';
+import type { RuntreeConfig } from '../config.js';
+import { busNames } from './bus-names.js';
+
+/**
+ * Commands a RabbitMQ consumer holds unacknowledged at once; the rest stay queued for other instances.
+ * A `run.await` holds its slot until the run ends or the await times out.
+ */
+export const RABBITMQ_COMMAND_PREFETCH = 64;
+
+/**
+ * Connects the command intake to every configured broker (a transport whose URL is unset is off).
+ * Call it before `app.startAllMicroservices()`; the handlers come from `BusModule.forRoot(config)`.
+ */
+export function connectBusTransports(app: INestApplication, config: RuntreeConfig): void {
+  const names = busNames(config.busPrefix);
+  if (config.natsUrl !== undefined) {
+    // A queue group: each command goes to one instance, so instances share the load.
+    app.connectMicroservice<NatsOptions>({ transport: Transport.NATS, options: { servers: [config.natsUrl], queue: names.natsQueueGroup } });
+  }
+  if (config.rabbitmqUrl !== undefined) {
+    // Manual acknowledgement (see bus-acknowledgement.ts) on a durable queue: a command survives an instance's crash.
+    app.connectMicroservice<RmqOptions>({
+      transport: Transport.RMQ,
+      options: {
+        urls: [config.rabbitmqUrl],
+        queue: names.rabbitmqCommandQueue,
+        noAck: false,
+        queueOptions: { durable: true },
+        prefetchCount: RABBITMQ_COMMAND_PREFETCH,
+        // The ack and the reply are two small writes: Nagle would hold the reply ~40 ms for the ack's TCP ACK.
+        socketOptions: { connectionOptions: { noDelay: true } },
+      },
+    });
+  }
+}

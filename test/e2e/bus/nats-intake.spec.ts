@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import type { EventStore } from '@runtree/event-store';
+import { EVENT_STORE } from '@runtree/orchestration';
+import { brokersAvailable, busConfig, natsCaller, startBusApp, uniquePrefix, type BusCaller } from './bus-harness.js';
+
+const describeWithBrokers = (await brokersAvailable()) ? describe : describe.skip;
+
+type Value = Record<string, unknown>;
+
+describeWithBrokers('bus intake on NATS', () => {
+  const prefix = uniquePrefix();
+  let app: INestApplication;
+  let bus: BusCaller;
+
+  beforeAll(async () => {
+    app = await startBusApp(busConfig(prefix, ':memory:', { nats: true }));
+    bus = await natsCaller(prefix);
+  });
+
+  afterAll(async () => {
+    await bus?.close();
+    await app?.close();
+  });
+
+  it('serves a session, a thread and a run through every lifecycle pattern', async () => {
+    const session = await bus.value('session.open', { options: { metadata: { user: 'ada' } } });
+    const thread = await bus.value('thread.start', { sessionId: session.sessionId, options: { name: 'main' } });
+    const run = await bus.value('run.start', { options: { kind: 'agent', sessionId: session.sessionId, threadId: thread.threadId } });
+    expect(run).toMatchObject({ kind: 'agent', status: 'running', sessionId: session.sessionId, threadId: thread.threadId });
+
+    const step = await bus.value('step.start', { runId: run.runId, options: { name: 'plan' } });
+    expect(await bus.value('step.complete', { runId: run.runId, stepId: step.stepId, output: { plan: 1 } })).toMatchObject({ status: 'completed' });
+    const failing = await bus.value('step.start', { runId: run.runId, options: { name: 'fetch' } });
+    expect(await bus.value('step.fail', { runId: run.runId, stepId: failing.stepId, error: 'offline' })).toMatchObject({ status: 'failed' });
+
+    const spawned = await bus.value<{ run: Value }>('run.spawn', { parent: run.runId, options: { kind: 'helper' } });
+    const delegated = await bus.value('run.delegate', { parent: run.runId, task: { question: 'why' } });
+    const children = await bus.value<Array<{ run: Value }>>('run.children', { parent: run.runId });
+    expect(children.map((child) => child.run.runId)).toEqual([spawned.run.runId, delegated.runId]);
+
+    expect(await bus.value('run.fail', { runId: spawned.run.runId, error: { reason: 'gave up' } })).toMatchObject({ status: 'failed' });
+    expect(await bus.value('run.complete', { runId: delegated.runId, output: 42 })).toMatchObject({ status: 'completed' });
+    expect(await bus.value('run.await', { runId: delegated.runId, timeoutMs: 1_000 })).toMatchObject({ status: 'completed', output: 42 });
+    expect(await bus.value('run.status', { runId: run.runId })).toMatchObject({ run: { runId: run.runId, status: 'running' } });
+
+    const collected = await bus.value<Value & { steps: unknown[]; children: unknown[] }>('run.collect', { runId: run.runId, options: { includeSteps: true } });
+    expect(collected.steps).toHaveLength(2);
+    expect(collected.children).toHaveLength(2);
+
+    expect(await bus.value('run.cancel', { runId: run.runId, reason: 'done here' })).toMatchObject({ runId: run.runId, cancelled: expect.arrayContaining([run.runId]) });
+    expect(await bus.value('thread.close', { threadId: thread.threadId })).toMatchObject({ status: 'closed' });
+    expect(await bus.value('session.close', { sessionId: session.sessionId })).toMatchObject({ status: 'closed' });
+  });
+
+  it('answers an unknown run with a not_found error reply', async () => {
+    const reply = await bus.call('run.status', { runId: 'no-such-run' });
+    expect(reply).toEqual({ ok: false, error: { code: 'not_found', message: expect.stringContaining('no-such-run'), details: { runId: 'no-such-run' } } });
+  });
+
+  it.each([
+    ['a missing field', 'run.complete', { output: 1 }, 'invalid_option', 'runId'],
+    ['a field of the wrong type', 'run.complete', { runId: 7 }, 'invalid_option', 'runId'],
+    ['a payload that is not an object', 'run.status', 'run-1', 'invalid_option', 'payload'],
+    ['a field the payload does not have', 'run.status', { runId: 'r', verbose: true }, 'unsupported_option', 'verbose'],
+    ['a malformed option inside options', 'run.start', { options: { metadata: 'nope' } }, 'invalid_option', 'metadata'],
+  ])('answers %s with an error reply naming the field', async (_case, operation, payload, code, field) => {
+    const reply = await bus.call(operation as 'run.status', payload);
+    expect(reply).toEqual({ ok: false, error: { code, message: expect.stringContaining(field), details: expect.objectContaining({ field }) } });
+  });
+
+  it('applies a redelivered command once: the same commandId starts one run with one RunStarted', async () => {
+    const command = { options: { kind: 'retried', commandId: `${prefix}-start-once` } };
+    const first = await bus.value('run.start', command);
+    const second = await bus.value('run.start', command);
+
+    expect(second.runId).toBe(first.runId);
+    const journal = await app.get<EventStore>(EVENT_STORE).readStream(`run-${String(first.runId)}`);
+    expect(journal.map((event) => event.type)).toEqual(['RunStarted']);
+  });
+});

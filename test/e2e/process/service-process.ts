@@ -1,0 +1,102 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+
+const repo = resolve(import.meta.dirname, '../../..');
+/**
+ * The service is built into its own folder (see tsconfig.service.json): `nest build runtree` into
+ * dist/ would first delete dist/, and with it the CLI that test/cli runs from other workers.
+ */
+const SERVICE_MAIN = join(repo, 'dist/e2e-process/apps/runtree/src/main.js');
+const LISTENING = /^Runtree listening on (http:\/\/\S+)$/;
+const START_TIMEOUT_MS = 15_000;
+/** Lines of output kept to explain a service that would not start. */
+const KEPT_LINES = 20;
+
+/** Builds the service from the current sources; only this folder's spec builds into that folder. */
+export async function buildService(): Promise<void> {
+  await promisify(execFile)('npx', ['nest', 'build', 'runtree', '-p', 'test/e2e/process/tsconfig.service.json'], { cwd: repo });
+}
+
+export interface ServiceProcess {
+  readonly baseUrl: string;
+  /** SIGKILL, as a crash or an OOM killer would: no shutdown hook runs. Resolves once the process is gone. */
+  kill(): Promise<void>;
+}
+
+/** The environment without the caller's Runtree settings (a broker URL would make the service dial it). */
+function serviceEnv(sqlitePath: string): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('RUNTREE_') && key !== 'EVENTSTORE_CONNECTION_STRING'));
+  // NODE_OPTIONS is jest's (--experimental-vm-modules), not the service's.
+  return { ...inherited, NODE_OPTIONS: '', RUNTREE_SQLITE_PATH: sqlitePath, RUNTREE_HTTP_PORT: '0' };
+}
+
+async function killProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+}
+
+/**
+ * The built service run as `node main.js` on one SQLite file that outlives its processes. Whatever a
+ * test does, `dispose()` kills every process still alive and deletes the file.
+ */
+export class ServiceHost {
+  private readonly children = new Set<ChildProcess>();
+
+  private constructor(private readonly directory: string) {}
+
+  static async create(): Promise<ServiceHost> {
+    return new ServiceHost(await mkdtemp(join(tmpdir(), 'runtree-process-')));
+  }
+
+  get sqlitePath(): string {
+    return join(this.directory, 'runtree.sqlite');
+  }
+
+  /** Starts a process and resolves once it prints its listening line (it serves nothing before recovery is done). */
+  async start(): Promise<ServiceProcess> {
+    const child = spawn(process.execPath, [SERVICE_MAIN], { cwd: repo, env: serviceEnv(this.sqlitePath), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.children.add(child);
+    child.once('exit', () => this.children.delete(child));
+    const baseUrl = await listeningUrl(child);
+    return { baseUrl, kill: () => killProcess(child) };
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.children].map(killProcess));
+    await rm(this.directory, { recursive: true, force: true });
+  }
+}
+
+/** The URL from the listening line; output is read to the end so the process never blocks on a full pipe. */
+function listeningUrl(child: ChildProcess): Promise<string> {
+  const lastLines: string[] = [];
+  const keep = (line: string) => {
+    if (lastLines.push(line) > KEPT_LINES) lastLines.shift();
+  };
+  return new Promise((resolveUrl, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      void killProcess(child);
+      reject(new Error(`the service ${why}; its last output:\n${lastLines.join('\n')}`));
+    };
+    const failOnExit = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited (${signal ?? code}) before listening`);
+    const timer = setTimeout(() => fail(`printed no listening line within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
+    child.once('exit', failOnExit);
+    createInterface({ input: child.stderr! }).on('line', keep);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      keep(line);
+      const url = LISTENING.exec(line)?.[1];
+      if (url === undefined) return;
+      clearTimeout(timer);
+      child.off('exit', failOnExit);
+      resolveUrl(url);
+    });
+  });
+}
