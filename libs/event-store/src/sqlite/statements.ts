@@ -9,15 +9,8 @@ export interface LogEntry {
   readonly event_type: string;
 }
 
-export interface NewEventRow {
-  readonly stream_name: string;
-  readonly revision: bigint;
-  readonly event_id: string;
-  readonly event_type: string;
-  readonly data: string;
-  readonly metadata: string;
-  readonly created_ms: number;
-}
+/** A row to insert: what `events` holds but the position the log assigns, with the time as a number. */
+export type NewEventRow = Omit<EventRow, 'position' | 'created_ms'> & { readonly created_ms: number };
 
 interface StreamRangeQuery {
   readonly stream: string;

@@ -6,13 +6,14 @@ import { domainError, type DomainError } from '../api/errors.js';
 import type { Relation, Run } from '../api/model.js';
 import type { SpawnOptions } from '../api/options.js';
 import { checkAcceptsChildren, runDecider, type RunCommand } from '../domain/run/run-decider.js';
-import type { RunState } from '../domain/run/run-state.js';
+import { linkStateOf, type LinkState, type RunState } from '../domain/run/run-state.js';
+import type { DomainEvent } from '../events/event-registry.js';
 import { sessionDecider } from '../domain/session/session-decider.js';
 import { placementLookups, resolvePlacement } from '../domain/spawn/placement.js';
 import { threadDecider } from '../domain/thread/thread-decider.js';
 import { ORCHESTRATION_POLICY, type OrchestrationPolicy, type TreeShape } from '../policy/orchestration-policy.js';
 import { runStream, sessionStream, threadStream } from '../streams/stream-names.js';
-import type { CommandContext } from '../write/event-envelope.js';
+import { deriveEventId, type CommandContext } from '../write/event-envelope.js';
 import { StreamRepository } from '../write/stream-repository.js';
 import { ChildMaterializer } from './child-materializer.js';
 import { createdId } from './command-context.js';
@@ -135,8 +136,7 @@ export class SpawnChildHandler implements ICommandHandler<SpawnChildCommand> {
     if (denial) {
       return E.left(domainError('policy_denied', `Policy denied the ${relation === 'delegated' ? 'delegation' : 'spawn'}: ${denial.reason}`, { parentRunId, ...denial }));
     }
-    const parent = await this.streams.load(runStream(parentRunId), parentRunId, runDecider);
-    const linkState = parent.state.children.find((child) => child.commandId === context.commandId);
+    const linkState = this.linkOf(linked.right.appended, linked.right.before, parentRunId, context);
     if (!linkState) return E.left(domainError('conflict', `Command ${context.commandId} was already used for another write on run ${parentRunId}`, { commandId: context.commandId }));
     const position = await this.materializer.materialize(parentRunId, linkState, context);
     return E.map((p: Position | undefined) => ({ childRunId: linkState.link.childRunId, position: p }))(position);
@@ -148,5 +148,14 @@ export class SpawnChildHandler implements ICommandHandler<SpawnChildCommand> {
 
   private async loadThread(threadId: string | undefined) {
     return threadId === undefined ? undefined : (await this.streams.load(threadStream(threadId), threadId, threadDecider)).state;
+  }
+
+  /** The link this command wrote just now (its id derived as the append derived it), or on an earlier try. */
+  private linkOf(appended: readonly DomainEvent[], before: RunState, parentRunId: string, context: CommandContext): LinkState | undefined {
+    const [event] = appended;
+    if (event?.type === 'ChildSpawned' || event?.type === 'ChildDelegated') {
+      return linkStateOf(event, deriveEventId(context.commandId, runStream(parentRunId), event.type, 0), context.commandId);
+    }
+    return before.children.find((child) => child.commandId === context.commandId);
   }
 }

@@ -37,6 +37,13 @@ export const initialRunState = (runId: string): RunState => ({
   commandIds: new Set(),
 });
 
+const stepStatusAfter = { StepStarted: 'running', StepCompleted: 'completed', StepFailed: 'failed', StepCancelled: 'cancelled' } as const;
+
+/** A link as the parent's state keeps it, from its ChildSpawned / ChildDelegated event. */
+export function linkStateOf(event: Extract<DomainEvent, { type: 'ChildSpawned' | 'ChildDelegated' }>, eventId: string, commandId: string): LinkState {
+  return { relation: event.type === 'ChildSpawned' ? 'spawned' : 'delegated', link: event.data, eventId, commandId };
+}
+
 export function evolveRun(state: RunState, event: DomainEvent, context: EventContext): RunState {
   state.commandIds.add(context.commandId);
   switch (event.type) {
@@ -52,24 +59,13 @@ export function evolveRun(state: RunState, event: DomainEvent, context: EventCon
       };
     case 'ChildSpawned':
     case 'ChildDelegated':
-      state.children.push({
-        relation: event.type === 'ChildSpawned' ? 'spawned' : 'delegated',
-        link: event.data,
-        eventId: context.eventId,
-        commandId: context.commandId,
-      });
+      state.children.push(linkStateOf(event, context.eventId, context.commandId));
       return state;
     case 'StepStarted':
-      state.steps.set(event.data.stepId, 'running');
-      return state;
     case 'StepCompleted':
-      state.steps.set(event.data.stepId, 'completed');
-      return state;
     case 'StepFailed':
-      state.steps.set(event.data.stepId, 'failed');
-      return state;
     case 'StepCancelled':
-      state.steps.set(event.data.stepId, 'cancelled');
+      state.steps.set(event.data.stepId, stepStatusAfter[event.type]);
       return state;
     case 'RunCompleted':
       return { ...state, status: 'completed' };
