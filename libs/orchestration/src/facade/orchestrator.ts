@@ -20,7 +20,7 @@ import {
 import { CloseSessionCommand, CloseThreadCommand, OpenSessionCommand, StartThreadCommand } from '../commands/session.commands.js';
 import { DelegateCommand, SpawnChildCommand } from '../commands/spawn-child.command.js';
 import { OrchestratorLifecycle } from '../module/orchestrator-lifecycle.js';
-import { CLOCK, EVENT_STORE, ID_GENERATOR, type Clock, type IdGenerator } from '../module/tokens.js';
+import { CLOCK, EVENT_STORE, ID_GENERATOR, VALIDATION_LIMITS, type Clock, type IdGenerator } from '../module/tokens.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { CollectQuery, ListChildrenQuery, StatusQuery } from '../queries/index.js';
 import { RunWatchers } from '../await/index.js';
@@ -39,6 +39,7 @@ import {
   parseStartStepOptions,
   parseStartThreadOptions,
   parseTimeoutMs,
+  type ValidationLimits,
 } from '../validation/index.js';
 
 /** A value, or the coded error that becomes the facade's rejection. */
@@ -63,6 +64,7 @@ export class Orchestrator implements OrchestratorApi {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly generateId: IdGenerator,
+    @Inject(VALIDATION_LIMITS) private readonly limits: ValidationLimits,
     @Optional() @Inject(ORCHESTRATOR_OBSERVER) private readonly observer?: OrchestratorObserver,
   ) {}
 
@@ -77,7 +79,7 @@ export class Orchestrator implements OrchestratorApi {
 
   startRun(options?: unknown): Promise<Run> {
     return this.guard('startRun', async () => {
-      const parsed = unwrap(parseStartRunOptions(options));
+      const parsed = unwrap(parseStartRunOptions(options, this.limits));
       const context = this.context(parsed);
       const runId = parsed.runId ?? createdId(context, 'run');
       const command = new StartRunCommand(runId, parsed.kind ?? 'run', parsed.metadata ?? {}, parsed.input, parsed.sessionId, parsed.threadId, context);
@@ -89,8 +91,8 @@ export class Orchestrator implements OrchestratorApi {
 
   spawn(parent: unknown, options?: unknown): Promise<Child> {
     return this.guard('spawn', async () => {
-      const parentRunId = unwrap(parseParentRef(parent));
-      const parsed = unwrap(parseSpawnOptions(options));
+      const parentRunId = unwrap(parseParentRef(parent, this.limits));
+      const parsed = unwrap(parseSpawnOptions(options, this.limits));
       const outcome = unwrap(await this.commands.execute(new SpawnChildCommand(parentRunId, 'spawned', parsed, this.context(parsed))));
       await this.caughtUpTo(outcome.position);
       return this.child(outcome.childRunId);
@@ -99,9 +101,9 @@ export class Orchestrator implements OrchestratorApi {
 
   delegate(parent: unknown, task: unknown, options?: unknown): Promise<Run> {
     return this.guard('delegate', async () => {
-      const parentRunId = unwrap(parseParentRef(parent));
-      const parsedTask = unwrap(parsePayload(task, 'task'));
-      const parsed = unwrap(parseDelegateOptions(options));
+      const parentRunId = unwrap(parseParentRef(parent, this.limits));
+      const parsedTask = unwrap(parsePayload(task, 'task', this.limits));
+      const parsed = unwrap(parseDelegateOptions(options, this.limits));
       const outcome = unwrap(await this.commands.execute(new DelegateCommand(parentRunId, parsedTask, parsed, this.context(parsed))));
       await this.caughtUpTo(outcome.position);
       return this.run(outcome.childRunId);
@@ -109,33 +111,33 @@ export class Orchestrator implements OrchestratorApi {
   }
 
   listChildren(parent: unknown): Promise<Child[]> {
-    return this.guard('listChildren', async () => unwrap(await this.queries.execute(new ListChildrenQuery(unwrap(parseParentRef(parent))))));
+    return this.guard('listChildren', async () => unwrap(await this.queries.execute(new ListChildrenQuery(unwrap(parseParentRef(parent, this.limits))))));
   }
 
   status(runId: unknown): Promise<ChildStatus> {
-    return this.guard('status', async () => unwrap(await this.queries.execute(new StatusQuery(unwrap(parseId(runId, 'runId'))))));
+    return this.guard('status', async () => unwrap(await this.queries.execute(new StatusQuery(unwrap(parseId(runId, 'runId', this.limits))))));
   }
 
   collect(runId: unknown, options?: unknown): Promise<CollectResult> {
     return this.guard('collect', async () => {
-      const id = unwrap(parseId(runId, 'runId'));
-      return unwrap(await this.queries.execute(new CollectQuery(id, unwrap(parseCollectOptions(options)))));
+      const id = unwrap(parseId(runId, 'runId', this.limits));
+      return unwrap(await this.queries.execute(new CollectQuery(id, unwrap(parseCollectOptions(options, this.limits)))));
     });
   }
 
   await(runId: unknown, timeoutMs: unknown): Promise<AwaitResult> {
     return this.guard('await', async () => {
-      const id = unwrap(parseId(runId, 'runId'));
-      const timeout = unwrap(parseTimeoutMs(timeoutMs));
+      const id = unwrap(parseId(runId, 'runId', this.limits));
+      const timeout = unwrap(parseTimeoutMs(timeoutMs, this.limits));
       return unwrap(await this.watchers.await(id, timeout));
     });
   }
 
   cancel(runId: unknown, reason?: unknown, options?: unknown): Promise<CancelResult> {
     return this.guard('cancel', async () => {
-      const id = unwrap(parseId(runId, 'runId'));
-      const parsedReason = unwrap(parseOptionalPayload(reason, 'reason')) ?? null;
-      const parsed = unwrap(parseCommandOptions(options));
+      const id = unwrap(parseId(runId, 'runId', this.limits));
+      const parsedReason = unwrap(parseOptionalPayload(reason, 'reason', this.limits)) ?? null;
+      const parsed = unwrap(parseCommandOptions(options, this.limits));
       const outcome = unwrap(await this.commands.execute(new CancelTreeCommand(id, parsedReason, this.context(parsed))));
       await this.caughtUpTo(outcome.position);
       return { runId: id, cancelled: outcome.cancelled };
@@ -143,17 +145,17 @@ export class Orchestrator implements OrchestratorApi {
   }
 
   completeRun(runId: unknown, output?: unknown, options?: unknown): Promise<Run> {
-    return this.runCommand('completeRun', runId, options, (id, context) => new CompleteRunCommand(id, unwrap(parseOptionalPayload(output, 'output')), context));
+    return this.runCommand('completeRun', runId, options, (id, context) => new CompleteRunCommand(id, unwrap(parseOptionalPayload(output, 'output', this.limits)), context));
   }
 
   failRun(runId: unknown, error: unknown, options?: unknown): Promise<Run> {
-    return this.runCommand('failRun', runId, options, (id, context) => new FailRunCommand(id, unwrap(parsePayload(error, 'error')), context));
+    return this.runCommand('failRun', runId, options, (id, context) => new FailRunCommand(id, unwrap(parsePayload(error, 'error', this.limits)), context));
   }
 
   startStep(runId: unknown, options?: unknown): Promise<Step> {
     return this.guard('startStep', async () => {
-      const id = unwrap(parseId(runId, 'runId'));
-      const parsed = unwrap(parseStartStepOptions(options));
+      const id = unwrap(parseId(runId, 'runId', this.limits));
+      const parsed = unwrap(parseStartStepOptions(options, this.limits));
       const context = this.context(parsed);
       const stepId = parsed.stepId ?? createdId(context, 'step');
       const name = parsed.name ?? parsed.kind ?? 'step';
@@ -164,16 +166,16 @@ export class Orchestrator implements OrchestratorApi {
   }
 
   completeStep(runId: unknown, stepId: unknown, output?: unknown, options?: unknown): Promise<Step> {
-    return this.stepCommand('completeStep', runId, stepId, options, (id, step, context) => new CompleteStepCommand(id, step, unwrap(parseOptionalPayload(output, 'output')), context));
+    return this.stepCommand('completeStep', runId, stepId, options, (id, step, context) => new CompleteStepCommand(id, step, unwrap(parseOptionalPayload(output, 'output', this.limits)), context));
   }
 
   failStep(runId: unknown, stepId: unknown, error: unknown, options?: unknown): Promise<Step> {
-    return this.stepCommand('failStep', runId, stepId, options, (id, step, context) => new FailStepCommand(id, step, unwrap(parsePayload(error, 'error')), context));
+    return this.stepCommand('failStep', runId, stepId, options, (id, step, context) => new FailStepCommand(id, step, unwrap(parsePayload(error, 'error', this.limits)), context));
   }
 
   openSession(options?: unknown): Promise<Session> {
     return this.guard('openSession', async () => {
-      const parsed = unwrap(parseOpenSessionOptions(options));
+      const parsed = unwrap(parseOpenSessionOptions(options, this.limits));
       const context = this.context(parsed);
       const sessionId = parsed.sessionId ?? createdId(context, 'session');
       const outcome = unwrap(await this.commands.execute(new OpenSessionCommand(sessionId, parsed.metadata ?? {}, context)));
@@ -184,8 +186,8 @@ export class Orchestrator implements OrchestratorApi {
 
   closeSession(sessionId: unknown, options?: unknown): Promise<Session> {
     return this.guard('closeSession', async () => {
-      const id = unwrap(parseId(sessionId, 'sessionId'));
-      const outcome = unwrap(await this.commands.execute(new CloseSessionCommand(id, this.context(unwrap(parseCommandOptions(options))))));
+      const id = unwrap(parseId(sessionId, 'sessionId', this.limits));
+      const outcome = unwrap(await this.commands.execute(new CloseSessionCommand(id, this.context(unwrap(parseCommandOptions(options, this.limits))))));
       await this.caughtUpTo(outcome.position);
       return this.session(id);
     });
@@ -193,8 +195,8 @@ export class Orchestrator implements OrchestratorApi {
 
   startThread(sessionId: unknown, options?: unknown): Promise<Thread> {
     return this.guard('startThread', async () => {
-      const id = unwrap(parseId(sessionId, 'sessionId'));
-      const parsed = unwrap(parseStartThreadOptions(options));
+      const id = unwrap(parseId(sessionId, 'sessionId', this.limits));
+      const parsed = unwrap(parseStartThreadOptions(options, this.limits));
       const context = this.context(parsed);
       const threadId = parsed.threadId ?? createdId(context, 'thread');
       const outcome = unwrap(await this.commands.execute(new StartThreadCommand(id, threadId, parsed.name, parsed.metadata ?? {}, context)));
@@ -205,8 +207,8 @@ export class Orchestrator implements OrchestratorApi {
 
   closeThread(threadId: unknown, options?: unknown): Promise<Thread> {
     return this.guard('closeThread', async () => {
-      const id = unwrap(parseId(threadId, 'threadId'));
-      const outcome = unwrap(await this.commands.execute(new CloseThreadCommand(id, this.context(unwrap(parseCommandOptions(options))))));
+      const id = unwrap(parseId(threadId, 'threadId', this.limits));
+      const outcome = unwrap(await this.commands.execute(new CloseThreadCommand(id, this.context(unwrap(parseCommandOptions(options, this.limits))))));
       await this.caughtUpTo(outcome.position);
       return this.thread(id);
     });
@@ -230,8 +232,8 @@ export class Orchestrator implements OrchestratorApi {
     build: (runId: string, context: ReturnType<Orchestrator['context']>) => CompleteRunCommand | FailRunCommand,
   ): Promise<Run> {
     return this.guard(operation, async () => {
-      const id = unwrap(parseId(runId, 'runId'));
-      const context = this.context(unwrap(parseCommandOptions(options)));
+      const id = unwrap(parseId(runId, 'runId', this.limits));
+      const context = this.context(unwrap(parseCommandOptions(options, this.limits)));
       const outcome = unwrap(await this.commands.execute(build(id, context)));
       await this.caughtUpTo(outcome.position);
       return this.run(id);
@@ -246,9 +248,9 @@ export class Orchestrator implements OrchestratorApi {
     build: (runId: string, stepId: string, context: ReturnType<Orchestrator['context']>) => CompleteStepCommand | FailStepCommand,
   ): Promise<Step> {
     return this.guard(operation, async () => {
-      const id = unwrap(parseId(runId, 'runId'));
-      const step = unwrap(parseId(stepId, 'stepId'));
-      const context = this.context(unwrap(parseCommandOptions(options)));
+      const id = unwrap(parseId(runId, 'runId', this.limits));
+      const step = unwrap(parseId(stepId, 'stepId', this.limits));
+      const context = this.context(unwrap(parseCommandOptions(options, this.limits)));
       const outcome = unwrap(await this.commands.execute(build(id, step, context)));
       await this.caughtUpTo(outcome.position);
       return this.step(id, step);

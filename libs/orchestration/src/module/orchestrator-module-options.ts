@@ -1,6 +1,7 @@
 import type { EventStore } from '@runtree/event-store';
 import type { OrchestrationPolicy } from '../policy/orchestration-policy.js';
 import type { OrchestratorObserver } from '../facade/orchestrator-observer.js';
+import type { ValidationLimits } from '../validation/validation-limits.js';
 
 export type StoreOptions =
   /** The embedded default: a file path (created with its folders) or `:memory:`. */
@@ -21,4 +22,6 @@ export interface OrchestratorModuleOptions {
   readonly observer?: OrchestratorObserver;
   /** Finish interrupted spawns and cancellations when the module starts. Default true. */
   readonly recoverOnStart?: boolean;
+  /** Size and shape limits of every input; unset ones keep `defaultValidationLimits`. */
+  readonly limits?: Partial<ValidationLimits>;
 }

@@ -18,7 +18,8 @@ import { StreamRepository } from '../write/stream-repository.js';
 import { OrchestratorLifecycle } from './orchestrator-lifecycle.js';
 import type { OrchestratorModuleOptions } from './orchestrator-module-options.js';
 import { openStore, OwnedStoreCloser } from './store-provider.js';
-import { CLOCK, EVENT_STORE, ID_GENERATOR, MODULE_OPTIONS } from './tokens.js';
+import { resolveValidationLimits } from '../validation/validation-limits.js';
+import { CLOCK, EVENT_STORE, ID_GENERATOR, MODULE_OPTIONS, VALIDATION_LIMITS } from './tokens.js';
 
 export interface OrchestratorModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   readonly inject?: unknown[];
@@ -42,6 +43,7 @@ const providers: Provider[] = [
   { provide: CLOCK, useFactory: (options: OrchestratorModuleOptions) => options.clock ?? (() => new Date()), inject: [MODULE_OPTIONS] },
   { provide: ID_GENERATOR, useFactory: (options: OrchestratorModuleOptions) => options.generateId ?? randomUUID, inject: [MODULE_OPTIONS] },
   { provide: ORCHESTRATOR_OBSERVER, useFactory: (options: OrchestratorModuleOptions) => options.observer ?? null, inject: [MODULE_OPTIONS] },
+  { provide: VALIDATION_LIMITS, useFactory: (options: OrchestratorModuleOptions) => resolveValidationLimits(options.limits), inject: [MODULE_OPTIONS] },
   { provide: ORCHESTRATION_POLICY, useFactory: (options: OrchestratorModuleOptions) => options.policy ?? new AllowAllPolicy(), inject: [MODULE_OPTIONS] },
   OwnedStoreCloser,
   StreamRepository,

@@ -5,6 +5,8 @@ export const CLOCK = Symbol('CLOCK');
 /** `() => string`: the only source of new ids. */
 export const ID_GENERATOR = Symbol('ID_GENERATOR');
 export const MODULE_OPTIONS = Symbol('ORCHESTRATOR_MODULE_OPTIONS');
+/** The `ValidationLimits` every input is parsed with: the defaults with the module's `limits` over them. */
+export const VALIDATION_LIMITS = Symbol('VALIDATION_LIMITS');
 
 export type Clock = () => Date;
 export type IdGenerator = () => string;

@@ -22,3 +22,16 @@ export const defaultValidationLimits: ValidationLimits = Object.freeze({
   maxJsonDepth: 100,
   maxTimeoutMs: 24 * 60 * 60 * 1000,
 });
+
+/**
+ * The defaults with the given limits over them. A limit that is not a positive integer throws an
+ * error naming it, so a bad option stops the module at start-up rather than refusing every input.
+ */
+export function resolveValidationLimits(overrides: Partial<ValidationLimits> = {}): ValidationLimits {
+  for (const [name, value] of Object.entries(overrides)) {
+    if (!(name in defaultValidationLimits)) throw new Error(`limits.${name} is not a validation limit (known: ${Object.keys(defaultValidationLimits).join(', ')})`);
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) throw new Error(`limits.${name} must be a positive integer (got ${String(value)})`);
+  }
+  const defined = Object.entries(overrides).filter(([, value]) => value !== undefined);
+  return Object.freeze({ ...defaultValidationLimits, ...Object.fromEntries(defined) });
+}
