@@ -9,7 +9,7 @@ import { OpsModule, OrchestrationMetrics } from './ops/index.js';
 @Module({})
 export class AppModule {
   /** `orchestration` adds what the environment cannot configure yet (a policy). */
-  static forConfig(config: RuntreeConfig, orchestration: Omit<OrchestratorModuleOptions, 'store' | 'observer'> = {}): DynamicModule {
+  static forConfig(config: RuntreeConfig, orchestration: Omit<OrchestratorModuleOptions, 'store' | 'observer' | 'limits'> = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -17,10 +17,10 @@ export class AppModule {
           // The metrics observe every orchestrator operation.
           imports: [OpsModule],
           inject: [OrchestrationMetrics],
-          useFactory: (metrics: OrchestrationMetrics) => ({ ...orchestration, store: storeOptionsOf(config), observer: metrics }),
+          useFactory: (metrics: OrchestrationMetrics) => ({ ...orchestration, store: storeOptionsOf(config), observer: metrics, limits: config.limits.validation }),
         }),
         OpsModule,
-        HttpApiModule,
+        HttpApiModule.forConfig(config),
         // Command intake and event publication on the brokers whose URLs are set.
         BusModule.forRoot(config),
       ],

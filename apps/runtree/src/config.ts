@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
-import type { StoreOptions } from '@runtree/orchestration';
+import { defaultValidationLimits, type StoreOptions, type ValidationLimits } from '@runtree/orchestration';
+import { hideUrlCredentials } from './security/secrets.js';
 
 const PortFromString = new t.Type<number, string, unknown>(
   'a TCP port (1-65535)',
@@ -9,6 +10,36 @@ const PortFromString = new t.Type<number, string, unknown>(
   (u, c) => {
     const port = typeof u === 'string' && /^\d+$/.test(u) ? Number(u) : NaN;
     return port >= 0 && port <= 65535 ? t.success(port) : t.failure(u, c, 'must be a TCP port (0-65535)');
+  },
+  String,
+);
+
+/** Digits only, at least 1: every limit. */
+const PositiveIntegerFromString = new t.Type<number, string, unknown>(
+  'a positive integer',
+  (u): u is number => typeof u === 'number',
+  (u, c) => {
+    const value = typeof u === 'string' && /^\d+$/.test(u) ? Number(u) : NaN;
+    return Number.isSafeInteger(value) && value > 0 ? t.success(value) : t.failure(u, c, 'must be a positive integer');
+  },
+  String,
+);
+
+/** Ids the service creates are UUIDs: a shorter id limit would refuse them. */
+export const MIN_ID_LENGTH = 36;
+
+/** The shortest token accepted: a guessable token is worse than none, since it looks like protection. */
+export const MIN_TOKEN_LENGTH = 16;
+
+/** A bearer token: never echoed in the error, since it is a secret. */
+const TokenFromString = new t.Type<string, string, unknown>(
+  'a bearer token',
+  (u): u is string => typeof u === 'string',
+  (u, c) => {
+    if (typeof u !== 'string' || u.length < MIN_TOKEN_LENGTH) return t.failure(u, c, `must be at least ${MIN_TOKEN_LENGTH} characters long`);
+    // RFC 6750 token68 characters, so it can be sent as `Authorization: Bearer <token>` unchanged.
+    if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(u)) return t.failure(u, c, 'may only hold letters, digits and - . _ ~ + / (then = padding)');
+    return t.success(u);
   },
   String,
 );
@@ -23,6 +54,38 @@ const RuntreeEnvCodec = t.partial({
   RUNTREE_NATS_URL: t.string,
   RUNTREE_RABBITMQ_URL: t.string,
   RUNTREE_BUS_PREFIX: t.string,
+  RUNTREE_MAX_BODY_BYTES: PositiveIntegerFromString,
+  RUNTREE_MAX_METADATA_BYTES: PositiveIntegerFromString,
+  RUNTREE_MAX_PAYLOAD_BYTES: PositiveIntegerFromString,
+  RUNTREE_MAX_ID_LENGTH: PositiveIntegerFromString,
+  RUNTREE_MAX_AWAIT_TIMEOUT_MS: PositiveIntegerFromString,
+  RUNTREE_JOURNAL_PAGE_SIZE: PositiveIntegerFromString,
+  RUNTREE_MAX_FOLLOWERS_PER_CLIENT: PositiveIntegerFromString,
+  RUNTREE_MAX_AWAITERS_PER_CLIENT: PositiveIntegerFromString,
+  RUNTREE_API_TOKEN: TokenFromString,
+  RUNTREE_ADMIN_TOKEN: TokenFromString,
+});
+
+/** What the service allows one request or one client; the input limits go to `OrchestratorModule` as `limits`. */
+export interface ServiceLimits {
+  readonly validation: ValidationLimits;
+  /** Largest JSON request body, in bytes; a larger one is answered 413 `payload_too_large`. */
+  readonly maxBodyBytes: number;
+  /** Most journal entries in one `GET /runs/:runId/journal` answer (and the largest `limit`). */
+  readonly journalPageSize: number;
+  /** Most journal tails (`follow=true`) one client address holds open at once. */
+  readonly maxFollowersPerClient: number;
+  /** Most `await` requests one client address has waiting at once. */
+  readonly maxAwaitersPerClient: number;
+}
+
+export const defaultServiceLimits: ServiceLimits = Object.freeze({
+  validation: defaultValidationLimits,
+  // Room for a payload at its limit plus metadata and the rest of the body.
+  maxBodyBytes: 2 * 1024 * 1024,
+  journalPageSize: 1000,
+  maxFollowersPerClient: 16,
+  maxAwaitersPerClient: 256,
 });
 
 export interface RuntreeConfig {
@@ -37,9 +100,41 @@ export interface RuntreeConfig {
   readonly rabbitmqUrl?: string;
   /** Prefix of message patterns, subjects, queues and exchanges (`runtree` → `runtree.run.start`). */
   readonly busPrefix: string;
+  readonly limits: ServiceLimits;
+  /** When set, every API route needs `Authorization: Bearer <apiToken>` (or the admin token). */
+  readonly apiToken?: string;
+  /** Admin routes are off unless set; then they need `Authorization: Bearer <adminToken>`. */
+  readonly adminToken?: string;
 }
 
 export type ConfigResult = { readonly ok: true; readonly value: RuntreeConfig } | { readonly ok: false; readonly error: string };
+
+type RuntreeEnv = t.TypeOf<typeof RuntreeEnvCodec>;
+
+function limitsOf(vars: RuntreeEnv): E.Either<string, ServiceLimits> {
+  const defaults = defaultServiceLimits;
+  const validation: ValidationLimits = {
+    ...defaults.validation,
+    ...(vars.RUNTREE_MAX_METADATA_BYTES !== undefined ? { maxMetadataBytes: vars.RUNTREE_MAX_METADATA_BYTES } : {}),
+    ...(vars.RUNTREE_MAX_PAYLOAD_BYTES !== undefined ? { maxPayloadBytes: vars.RUNTREE_MAX_PAYLOAD_BYTES } : {}),
+    ...(vars.RUNTREE_MAX_ID_LENGTH !== undefined ? { maxIdLength: vars.RUNTREE_MAX_ID_LENGTH } : {}),
+    ...(vars.RUNTREE_MAX_AWAIT_TIMEOUT_MS !== undefined ? { maxTimeoutMs: vars.RUNTREE_MAX_AWAIT_TIMEOUT_MS } : {}),
+  };
+  if (validation.maxIdLength < MIN_ID_LENGTH) {
+    return E.left(`RUNTREE_MAX_ID_LENGTH must be at least ${MIN_ID_LENGTH}: the ids Runtree creates are UUIDs of ${MIN_ID_LENGTH} characters`);
+  }
+  const maxBodyBytes = vars.RUNTREE_MAX_BODY_BYTES ?? Math.max(defaults.maxBodyBytes, validation.maxPayloadBytes + validation.maxMetadataBytes + 64 * 1024);
+  if (maxBodyBytes < validation.maxPayloadBytes) {
+    return E.left(`RUNTREE_MAX_BODY_BYTES (${maxBodyBytes}) must be at least RUNTREE_MAX_PAYLOAD_BYTES (${validation.maxPayloadBytes}): a payload within its limit could not be sent over HTTP`);
+  }
+  return E.right({
+    validation,
+    maxBodyBytes,
+    journalPageSize: vars.RUNTREE_JOURNAL_PAGE_SIZE ?? defaults.journalPageSize,
+    maxFollowersPerClient: vars.RUNTREE_MAX_FOLLOWERS_PER_CLIENT ?? defaults.maxFollowersPerClient,
+    maxAwaitersPerClient: vars.RUNTREE_MAX_AWAITERS_PER_CLIENT ?? defaults.maxAwaitersPerClient,
+  });
+}
 
 export function loadRuntreeConfig(env: NodeJS.ProcessEnv): ConfigResult {
   const decoded = RuntreeEnvCodec.decode(env);
@@ -56,6 +151,11 @@ export function loadRuntreeConfig(env: NodeJS.ProcessEnv): ConfigResult {
   if (vars.RUNTREE_BUS_PREFIX !== undefined && !/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(vars.RUNTREE_BUS_PREFIX)) {
     return { ok: false, error: 'RUNTREE_BUS_PREFIX must be dot-separated words of letters, digits, _ and -' };
   }
+  if (vars.RUNTREE_API_TOKEN !== undefined && vars.RUNTREE_API_TOKEN === vars.RUNTREE_ADMIN_TOKEN) {
+    return { ok: false, error: 'RUNTREE_ADMIN_TOKEN must differ from RUNTREE_API_TOKEN: every API client would be an admin' };
+  }
+  const limits = limitsOf(vars);
+  if (E.isLeft(limits)) return { ok: false, error: limits.left };
   return {
     ok: true,
     value: {
@@ -64,9 +164,12 @@ export function loadRuntreeConfig(env: NodeJS.ProcessEnv): ConfigResult {
       httpPort: vars.RUNTREE_HTTP_PORT ?? 3000,
       httpHost: vars.RUNTREE_HTTP_HOST ?? '127.0.0.1',
       busPrefix: vars.RUNTREE_BUS_PREFIX ?? 'runtree',
+      limits: limits.right,
       ...(vars.EVENTSTORE_CONNECTION_STRING ? { eventStoreConnectionString: vars.EVENTSTORE_CONNECTION_STRING } : {}),
       ...(vars.RUNTREE_NATS_URL ? { natsUrl: vars.RUNTREE_NATS_URL } : {}),
       ...(vars.RUNTREE_RABBITMQ_URL ? { rabbitmqUrl: vars.RUNTREE_RABBITMQ_URL } : {}),
+      ...(vars.RUNTREE_API_TOKEN ? { apiToken: vars.RUNTREE_API_TOKEN } : {}),
+      ...(vars.RUNTREE_ADMIN_TOKEN ? { adminToken: vars.RUNTREE_ADMIN_TOKEN } : {}),
     },
   };
 }
@@ -77,6 +180,9 @@ export function storeOptionsOf(config: RuntreeConfig): StoreOptions {
     : { kind: 'sqlite', path: config.sqlitePath };
 }
 
+/** For the start-up line: credentials in the connection string are hidden. */
 export function describeStore(config: RuntreeConfig): string {
-  return config.store === 'esdb' ? `EventStoreDB at ${config.eventStoreConnectionString}` : `the embedded SQLite store at ${config.sqlitePath}`;
+  return config.store === 'esdb'
+    ? `EventStoreDB at ${hideUrlCredentials(config.eventStoreConnectionString ?? '')}`
+    : `the embedded SQLite store at ${config.sqlitePath}`;
 }

@@ -1,29 +1,40 @@
 import 'reflect-metadata';
-import type { INestApplication, LogLevel } from '@nestjs/common';
+import { ConsoleLogger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
 import type { OrchestrationPolicy } from '@runtree/orchestration';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { connectBusTransports } from './bus/index.js';
 import type { RuntreeConfig } from './config.js';
-import { JSON_BODY_LIMIT } from './http/command-body.js';
 import { serveOpenApi } from './http/openapi.js';
+import { redactErrorResponses } from './security/redact-error-responses.js';
+import { RedactingLogger } from './security/redacting-logger.js';
+import { SecretRedactor } from './security/secrets.js';
 
 export interface CreateAppOptions {
-  readonly logger?: LogLevel[] | false;
+  /** Levels for Nest's console logger, `false` for silence, or a logger of your own. Every line is redacted first. */
+  readonly logger?: LogLevel[] | false | LoggerService;
   /** Default: allow everything. Not configurable from the environment yet. */
   readonly policy?: OrchestrationPolicy;
 }
 
+function loggerOf(option: CreateAppOptions['logger'], redactor: SecretRedactor): LoggerService | false {
+  if (option === false) return false;
+  const inner = option === undefined || Array.isArray(option) ? new ConsoleLogger({ logLevels: option ?? ['error', 'warn', 'log'] }) : option;
+  return new RedactingLogger(inner, redactor);
+}
+
 /** The service, configured but not listening: `main.ts` listens, tests drive `getHttpServer()`. */
 export async function createRuntreeApp(config: RuntreeConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
+  const redactor = new SecretRedactor(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, options.policy ? { policy: options.policy } : {}), {
     bodyParser: false,
     // Shutdown must not wait for keep-alive clients; open journal tails are ended before (JournalTails).
     forceCloseConnections: true,
-    logger: options.logger ?? ['error', 'warn', 'log'],
+    logger: loggerOf(options.logger, redactor),
   });
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  app.use(redactErrorResponses(redactor));
+  app.useBodyParser('json', { limit: config.limits.maxBodyBytes });
   connectBusTransports(app, config);
   app.enableShutdownHooks();
   serveOpenApi(app);

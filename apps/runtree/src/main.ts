@@ -2,6 +2,10 @@ import { Logger } from '@nestjs/common';
 import { Orchestrator } from '@runtree/orchestration';
 import { describeStore, loadRuntreeConfig } from './config.js';
 import { createRuntreeApp } from './create-app.js';
+import { SecretRedactor } from './security/secrets.js';
+
+/** Set once the configuration is read: start-up failures may quote a connection string. */
+let redactor: SecretRedactor | undefined;
 
 async function bootstrap(): Promise<void> {
   const config = loadRuntreeConfig(process.env);
@@ -9,6 +13,7 @@ async function bootstrap(): Promise<void> {
     console.error(`runtree: bad configuration: ${config.error}`);
     process.exit(1);
   }
+  redactor = new SecretRedactor(config.value);
   const app = await createRuntreeApp(config.value);
   await app.init();
   // Serve nothing before the read models have caught up and start-up recovery is done.
@@ -22,6 +27,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error(`runtree: could not start: ${error instanceof Error ? error.message : String(error)}`);
+  const reason = error instanceof Error ? error.message : String(error);
+  console.error(`runtree: could not start: ${(redactor ?? new SecretRedactor({})).redact(reason)}`);
   process.exit(1);
 });

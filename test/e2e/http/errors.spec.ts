@@ -27,9 +27,9 @@ describe('malformed requests', () => {
     expect(errorOf(response)).toMatchObject({ code: 'invalid_option', details: { field: 'body' } });
   });
 
-  it('refuses a body over 1 MiB (413)', async () => {
-    const response = await h.http.post('/runs').send({ input: 'x'.repeat(1024 * 1024) }).expect(413);
-    expect(errorOf(response)).toMatchObject({ code: 'invalid_option', details: { field: 'body' } });
+  it('refuses a body over the default 2 MiB (413 payload_too_large)', async () => {
+    const response = await h.http.post('/runs').send({ input: 'x'.repeat(2 * 1024 * 1024) }).expect(413);
+    expect(errorOf(response)).toMatchObject({ code: 'payload_too_large', details: { field: 'body', limitBytes: 2 * 1024 * 1024 } });
   });
 
   it('answers unknown routes with 404 not_found in the envelope', async () => {

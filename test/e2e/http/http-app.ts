@@ -3,9 +3,22 @@ import type { AddressInfo, Server } from 'node:net';
 import request from 'supertest';
 import type { Run } from '@runtree/orchestration';
 import { createRuntreeApp, type CreateAppOptions } from '../../../apps/runtree/src/create-app.js';
-import type { RuntreeConfig } from '../../../apps/runtree/src/config.js';
+import { loadRuntreeConfig, type RuntreeConfig } from '../../../apps/runtree/src/config.js';
 
-const inMemory: RuntreeConfig = { store: 'sqlite', sqlitePath: ':memory:', httpPort: 0, httpHost: '127.0.0.1', busPrefix: 'runtree' };
+/** The admin token of tests that call admin routes (`env: { RUNTREE_ADMIN_TOKEN: TEST_ADMIN_TOKEN }`). */
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/** The service's configuration on an in-memory store, with `env` as the environment over it. */
+export function inMemoryConfig(env: NodeJS.ProcessEnv = {}): RuntreeConfig {
+  const loaded = loadRuntreeConfig({ RUNTREE_SQLITE_PATH: ':memory:', RUNTREE_HTTP_PORT: '0', ...env });
+  if (!loaded.ok) throw new Error(loaded.error);
+  return loaded.value;
+}
+
+export interface StartHttpAppOptions extends CreateAppOptions {
+  /** Environment variables the app is configured with (limits, tokens). */
+  readonly env?: NodeJS.ProcessEnv;
+}
 
 export interface HttpApp {
   readonly app: INestApplication;
@@ -16,8 +29,8 @@ export interface HttpApp {
 }
 
 /** The whole service on an in-memory store, driven through its HTTP server. */
-export async function startHttpApp(options: Omit<CreateAppOptions, 'logger'> = {}): Promise<HttpApp> {
-  const app = await createRuntreeApp(inMemory, { ...options, logger: false });
+export async function startHttpApp({ env, ...options }: StartHttpAppOptions = {}): Promise<HttpApp> {
+  const app = await createRuntreeApp(inMemoryConfig(env), { logger: false, ...options });
   await app.init();
   const server = app.getHttpServer() as Server;
   return {

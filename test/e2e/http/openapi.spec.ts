@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Child } from '@runtree/orchestration';
-import { startHttpApp, type HttpApp } from './http-app.js';
+import { startHttpApp, TEST_ADMIN_TOKEN, type HttpApp } from './http-app.js';
 
 interface Schema {
   readonly $ref?: string;
@@ -19,7 +19,7 @@ interface OpenApiDocument {
 let h: HttpApp;
 let document: OpenApiDocument;
 beforeAll(async () => {
-  h = await startHttpApp();
+  h = await startHttpApp({ env: { RUNTREE_ADMIN_TOKEN: TEST_ADMIN_TOKEN } });
   document = (await h.http.get('/docs-json').expect(200)).body as OpenApiDocument;
 });
 afterAll(async () => {
@@ -112,7 +112,7 @@ describe('/docs', () => {
     const collected = await h.http.get(`/runs/${runId}?includeDescendants=true`).expect(200);
     const cancelled = await h.http.post(`/runs/${runId}/cancel`).send({ reason: 'r' }).expect(200);
     const notFound = await h.http.get('/runs/nope').expect(404);
-    const cleared = await h.http.post('/admin/clear').expect(200);
+    const cleared = await h.http.post('/admin/clear').auth(TEST_ADMIN_TOKEN, { type: 'bearer' }).expect(200);
 
     const checks: Array<[string, string, number, unknown]> = [
       ['post', '/sessions', 201, session.body],

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Child, CollectResult, Session, Step, Thread } from '@runtree/orchestration';
-import { errorOf, startHttpApp, startRun, type HttpApp } from './http-app.js';
+import { errorOf, startHttpApp, startRun, TEST_ADMIN_TOKEN, type HttpApp } from './http-app.js';
 
 let h: HttpApp;
 beforeAll(async () => {
-  h = await startHttpApp();
+  h = await startHttpApp({ env: { RUNTREE_ADMIN_TOKEN: TEST_ADMIN_TOKEN } });
 });
 afterAll(async () => {
   await h.close();
@@ -71,9 +71,9 @@ describe('sessions and threads', () => {
 describe('admin', () => {
   it('clears the read models and rebuilds them from the journal (200 { ok: true })', async () => {
     const run = await startRun(h, { kind: 'kept' });
-    expect((await h.http.post('/admin/clear').expect(200)).body).toEqual({ ok: true });
+    expect((await h.http.post('/admin/clear').auth(TEST_ADMIN_TOKEN, { type: 'bearer' }).expect(200)).body).toEqual({ ok: true });
     expect(errorOf(await h.http.get(`/runs/${run.runId}/status`).expect(404)).code).toBe('not_found');
-    expect((await h.http.post('/admin/rebuild').expect(200)).body).toEqual({ ok: true });
+    expect((await h.http.post('/admin/rebuild').auth(TEST_ADMIN_TOKEN, { type: 'bearer' }).expect(200)).body).toEqual({ ok: true });
     const restored = (await h.http.get(`/runs/${run.runId}`).expect(200)).body as CollectResult;
     expect(restored.run).toMatchObject({ runId: run.runId, kind: 'kept', status: 'running' });
   });

@@ -1,20 +1,25 @@
 import { Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '../security/admin-only.decorator.js';
 import { Orchestrator } from '@runtree/orchestration';
 import { ApiRoute } from './api-route.decorator.js';
 import { schemaRef } from './openapi-schemas.js';
 
 type Ok = { readonly ok: true };
 
-/** Read-model maintenance; neither route touches the journal. */
+/** 404 while admin routes are off (no RUNTREE_ADMIN_TOKEN). */
+const adminErrors = [HttpStatus.NOT_FOUND];
+
+/** Read-model maintenance; neither route touches the journal. Off unless RUNTREE_ADMIN_TOKEN is set. */
 @ApiTags('admin')
+@AdminOnly()
 @Controller('admin')
 export class AdminController {
   constructor(private readonly orchestrator: Orchestrator) {}
 
   @Post('clear')
   @HttpCode(HttpStatus.OK)
-  @ApiRoute({ summary: 'Forget the read models and move their checkpoint to the end of the log', status: HttpStatus.OK, result: schemaRef('Ok') })
+  @ApiRoute({ summary: 'Forget the read models and move their checkpoint to the end of the log', status: HttpStatus.OK, result: schemaRef('Ok'), errors: adminErrors })
   async clear(): Promise<Ok> {
     await this.orchestrator.clear();
     return { ok: true };
@@ -22,7 +27,7 @@ export class AdminController {
 
   @Post('rebuild')
   @HttpCode(HttpStatus.OK)
-  @ApiRoute({ summary: 'Replay the whole journal into fresh read models', status: HttpStatus.OK, result: schemaRef('Ok') })
+  @ApiRoute({ summary: 'Replay the whole journal into fresh read models', status: HttpStatus.OK, result: schemaRef('Ok'), errors: adminErrors })
   async rebuild(): Promise<Ok> {
     await this.orchestrator.rebuild();
     return { ok: true };

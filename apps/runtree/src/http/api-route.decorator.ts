@@ -1,7 +1,6 @@
 import { applyDecorators, HttpStatus } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, type ReferenceObject, type SchemaObject } from '@nestjs/swagger';
 import type { ErrorCode } from '@runtree/orchestration';
-import { JSON_BODY_LIMIT } from './command-body.js';
 import { statusOfErrorCode } from './error-statuses.js';
 import { schemaRef, type ApiSchemaName } from './openapi-schemas.js';
 
@@ -12,15 +11,17 @@ export interface RouteDoc {
   readonly result: SchemaObject | ReferenceObject;
   /** Other media types than JSON (the journal's NDJSON and event stream). */
   readonly resultTypes?: readonly string[];
-  /** Route-specific error statuses; 400, 500 and 503 can happen on every route and are always listed. */
+  /** Route-specific error statuses; 400, 401, 500 and 503 can happen on every route and are always listed. */
   readonly errors?: readonly HttpStatus[];
 }
 
-const errorsOfEveryRoute = [HttpStatus.BAD_REQUEST, HttpStatus.INTERNAL_SERVER_ERROR, HttpStatus.SERVICE_UNAVAILABLE];
+const errorsOfEveryRoute = [HttpStatus.BAD_REQUEST, HttpStatus.UNAUTHORIZED, HttpStatus.INTERNAL_SERVER_ERROR, HttpStatus.SERVICE_UNAVAILABLE];
 
-/** Statuses no orchestrator error code maps to: the HTTP layer's own. */
+/** Statuses whose codes need more words than the status table gives. */
 const httpOnlyCodes: Partial<Record<HttpStatus, string>> = {
-  [HttpStatus.PAYLOAD_TOO_LARGE]: `invalid_option (the body is over ${JSON_BODY_LIMIT})`,
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'payload_too_large (the body is over RUNTREE_MAX_BODY_BYTES)',
+  [HttpStatus.UNAUTHORIZED]: 'unauthorized (no or a wrong bearer token; the answer carries WWW-Authenticate: Bearer)',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'too_many_requests (the client holds its most journal tails or awaits; the answer carries Retry-After)',
   [HttpStatus.INTERNAL_SERVER_ERROR]: 'internal_error',
 };
 

@@ -3,8 +3,6 @@ import type { HttpRequest } from './express-types.js';
 import { inputRejection } from './input-rejection.js';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
-/** The largest JSON body the API reads (body-parser syntax). */
-export const JSON_BODY_LIMIT = '1mb';
 
 export type JsonBody = { readonly [key: string]: unknown };
 

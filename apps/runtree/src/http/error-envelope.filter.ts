@@ -2,7 +2,7 @@ import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type Exce
 import type { HttpRequest, HttpResponse } from './express-types.js';
 import { OrchestratorError } from '@runtree/orchestration';
 import { statusOfErrorCode } from './error-statuses.js';
-import { JSON_BODY_LIMIT } from './command-body.js';
+import { bodyTooLarge } from './body-limit.js';
 import { inputRejection } from './input-rejection.js';
 
 /** The body of every error response. */
@@ -47,7 +47,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     if (exception instanceof OrchestratorError) return coded(statusOfErrorCode[exception.code], exception);
     const parserFailure = bodyParserFailure(exception);
     if (parserFailure === 'entity.too.large') {
-      return coded(HttpStatus.PAYLOAD_TOO_LARGE, inputRejection('invalid_option', 'body', `is larger than the limit of ${JSON_BODY_LIMIT}`));
+      return coded(HttpStatus.PAYLOAD_TOO_LARGE, bodyTooLarge(exception));
     }
     if (parserFailure !== undefined) {
       return coded(HttpStatus.BAD_REQUEST, inputRejection('invalid_option', 'body', parserFailure === 'entity.parse.failed' ? 'is not valid JSON' : 'cannot be read'));

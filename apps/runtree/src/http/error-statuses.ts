@@ -23,4 +23,7 @@ export const statusOfErrorCode: Readonly<Record<ErrorCode, HttpStatus>> = {
   policy_denied: HttpStatus.FORBIDDEN,
   timeout: HttpStatus.REQUEST_TIMEOUT,
   store_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  payload_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+  unauthorized: HttpStatus.UNAUTHORIZED,
+  too_many_requests: HttpStatus.TOO_MANY_REQUESTS,
 };

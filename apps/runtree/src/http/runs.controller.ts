@@ -1,18 +1,23 @@
-import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Orchestrator, type AwaitResult, type CancelResult, type Child, type ChildStatus, type CollectResult, type Run } from '@runtree/orchestration';
 import { ApiRoute } from './api-route.decorator.js';
+import { ClientSlots } from './client-slots.js';
 import { CommandBody, type JsonBody } from './command-body.js';
+import type { HttpRequest, HttpResponse } from './express-types.js';
 import { arrayOf, schemaRef } from './openapi-schemas.js';
 import { allowOnlyQueryKeys, booleanQuery, timeoutQueryParam, type QueryParams } from './query-params.js';
 
-const { OK, CREATED, NOT_FOUND, CONFLICT, FORBIDDEN, REQUEST_TIMEOUT } = HttpStatus;
+const { OK, CREATED, NOT_FOUND, CONFLICT, FORBIDDEN, REQUEST_TIMEOUT, TOO_MANY_REQUESTS } = HttpStatus;
 
 /** Runs: start, read, spawn and delegate children, cancel, await, and finish. */
 @ApiTags('runs')
 @Controller('runs')
 export class RunsController {
-  constructor(private readonly orchestrator: Orchestrator) {}
+  constructor(
+    private readonly orchestrator: Orchestrator,
+    private readonly slots: ClientSlots,
+  ) {}
 
   @Post()
   @ApiRoute({ summary: 'Start a root run', body: 'StartRunRequest', status: CREATED, result: schemaRef('Run'), errors: [NOT_FOUND, CONFLICT] })
@@ -70,11 +75,18 @@ export class RunsController {
     summary: 'Wait until the run is terminal (408 `timeout` if it is still running after timeoutMs)',
     status: OK,
     result: schemaRef('AwaitResult'),
-    errors: [NOT_FOUND, REQUEST_TIMEOUT],
+    errors: [NOT_FOUND, REQUEST_TIMEOUT, TOO_MANY_REQUESTS],
   })
-  await(@Param('runId') runId: string, @Query() query: QueryParams): Promise<AwaitResult> {
+  await(
+    @Param('runId') runId: string,
+    @Query() query: QueryParams,
+    @Req() request: HttpRequest,
+    @Res({ passthrough: true }) response: HttpResponse,
+  ): Promise<AwaitResult> {
     allowOnlyQueryKeys(query, ['timeoutMs']);
-    return this.orchestrator.await(runId, timeoutQueryParam(query, 'timeoutMs'));
+    const timeoutMs = timeoutQueryParam(query, 'timeoutMs');
+    this.slots.occupy('awaiters', request, response);
+    return this.orchestrator.await(runId, timeoutMs);
   }
 
   @Post(':runId/complete')

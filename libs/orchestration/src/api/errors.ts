@@ -19,6 +19,10 @@ export const errorCodes = [
   'invalid_status_transition',
   'conflict',
   'store_unavailable',
+  // Raised by the transports (HTTP) before a request reaches the facade.
+  'payload_too_large',
+  'unauthorized',
+  'too_many_requests',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -1,0 +1,2 @@
+/** Injects the service's `RuntreeConfig` (see config.ts) into guards and controllers. */
+export const RUNTREE_CONFIG = Symbol('RUNTREE_CONFIG');
