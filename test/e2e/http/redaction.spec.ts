@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { INestApplication, LoggerService } from '@nestjs/common';
+import { createServer, type AddressInfo } from 'node:net';
+import request from 'supertest';
+import { Orchestrator, OrchestratorError } from '@runtree/orchestration';
+import { createRuntreeApp } from '../../../apps/runtree/src/create-app.js';
+import { inMemoryConfig } from './http-app.js';
+
+/** Every line the app logs, as text. */
+class CapturingLogger implements LoggerService {
+  readonly lines: string[] = [];
+  log(...args: unknown[]): void {
+    this.capture('log', args);
+  }
+  error(...args: unknown[]): void {
+    this.capture('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.capture('warn', args);
+  }
+  debug(...args: unknown[]): void {
+    this.capture('debug', args);
+  }
+  verbose(...args: unknown[]): void {
+    this.capture('verbose', args);
+  }
+  fatal(...args: unknown[]): void {
+    this.capture('fatal', args);
+  }
+  private capture(level: string, args: unknown[]): void {
+    this.lines.push(`${level} ${args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}`);
+  }
+}
+
+/** A port nothing listens on: every connection to it is refused at once. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const secrets = {
+  esdbPassword: 'EsdbSecret-123',
+  natsPassword: 'NatsSecret-456',
+  rabbitmqPassword: 'RmqSecret-789',
+  apiToken: 'ApiSecret-abcdefghijklmnop',
+  adminToken: 'AdminSecret-qrstuvwxyz0123',
+};
+
+function expectNoSecretIn(text: string): void {
+  for (const [name, secret] of Object.entries(secrets)) expect([name, text.includes(secret)]).toEqual([name, false]);
+}
+
+describe('secrets in every variable, with the store and the brokers unreachable', () => {
+  const logger = new CapturingLogger();
+  let connectionString: string;
+  let app: INestApplication;
+  let http: ReturnType<typeof request>;
+  const answers: string[] = [];
+
+  beforeAll(async () => {
+    const port = await closedPort();
+    connectionString = `esdb://admin:${secrets.esdbPassword}@127.0.0.1:${port}?tls=false`;
+    const config = inMemoryConfig({
+      RUNTREE_STORE: 'esdb',
+      EVENTSTORE_CONNECTION_STRING: connectionString,
+      RUNTREE_NATS_URL: `nats://natsuser:${secrets.natsPassword}@127.0.0.1:${port}`,
+      RUNTREE_RABBITMQ_URL: `amqp://rmquser:${secrets.rabbitmqPassword}@127.0.0.1:${port}`,
+      RUNTREE_API_TOKEN: secrets.apiToken,
+      RUNTREE_ADMIN_TOKEN: secrets.adminToken,
+    });
+    app = await createRuntreeApp(config, { logger });
+    await app.init();
+    http = request(app.getHttpServer());
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('answers /health 503 naming what is down, without a secret', async () => {
+    const response = await http.get('/health').expect(503);
+    expect(response.body).toMatchObject({ status: 'error', error: { store: { status: 'down' }, nats: { status: 'down' }, rabbitmq: { status: 'down' } } });
+    answers.push(response.text);
+  });
+
+  it('answers a command 503 store_unavailable without a secret', async () => {
+    const response = await http.post('/runs').auth(secrets.apiToken, { type: 'bearer' }).send({}).expect(503);
+    expect(response.body).toMatchObject({ error: { code: 'store_unavailable' } });
+    answers.push(response.text);
+  });
+
+  it('redacts a store error that quotes the connection string, in the answer and in the log', async () => {
+    const orchestrator = app.get(Orchestrator);
+    const quoting = jest.spyOn(orchestrator, 'status');
+    quoting.mockRejectedValueOnce(new OrchestratorError('store_unavailable', `The event store failed: cannot reach ${connectionString}`, {}));
+    const unavailable = await http.get('/runs/any/status').auth(secrets.apiToken, { type: 'bearer' }).expect(503);
+    expect(unavailable.body.error.message).toBe(`The event store failed: cannot reach ${connectionString.replace(`admin:${secrets.esdbPassword}@`, '***@')}`);
+
+    quoting.mockRejectedValueOnce(new Error(`driver crashed with ${secrets.adminToken} in ${connectionString}`));
+    const internal = await http.get('/runs/any/status').auth(secrets.apiToken, { type: 'bearer' }).expect(500);
+    quoting.mockRestore();
+    expect(logger.lines.some((line) => line.includes('driver crashed with *** in esdb://***@127.0.0.1'))).toBe(true);
+    answers.push(unavailable.text, internal.text);
+  });
+
+  it('redacts a secret a client sent where an id goes, in the error answer', async () => {
+    const response = await http.get(`/runs/${secrets.adminToken}/status`).auth(secrets.apiToken, { type: 'bearer' }).expect(404);
+    expect(response.body.error).toMatchObject({ code: 'not_found', message: 'Run *** not found', details: { runId: '***' } });
+    answers.push(response.text);
+  });
+
+  it('left no secret in any answer or log line', async () => {
+    expect(answers.length).toBe(5);
+    expect(logger.lines.length).toBeGreaterThan(0);
+    expectNoSecretIn(answers.join('\n'));
+    expectNoSecretIn(logger.lines.join('\n'));
+  });
+});
