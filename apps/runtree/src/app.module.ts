@@ -4,6 +4,7 @@ import { storeOptionsOf, type RuntreeConfig } from './config.js';
 import { BusModule } from './bus/index.js';
 import { HttpApiModule } from './http/http-api.module.js';
 import { OpsModule, OrchestrationMetrics } from './ops/index.js';
+import { SecurityModule } from './security/security.module.js';
 
 /** The Runtree service: the orchestrator on the configured store, its HTTP API, bus, health and metrics. */
 @Module({})
@@ -20,7 +21,8 @@ export class AppModule {
           useFactory: (metrics: OrchestrationMetrics) => ({ ...orchestration, store: storeOptionsOf(config), observer: metrics, limits: config.limits.validation }),
         }),
         OpsModule,
-        HttpApiModule.forConfig(config),
+        SecurityModule.forConfig(config),
+        HttpApiModule,
         // Command intake and event publication on the brokers whose URLs are set.
         BusModule.forRoot(config),
       ],

@@ -7,6 +7,7 @@ import { AppModule } from './app.module.js';
 import { connectBusTransports } from './bus/index.js';
 import type { RuntreeConfig } from './config.js';
 import { serveOpenApi } from './http/openapi.js';
+import { RedactBusErrorReplies } from './security/redact-bus-error-replies.interceptor.js';
 import { redactErrorResponses } from './security/redact-error-responses.js';
 import { RedactingLogger } from './security/redacting-logger.js';
 import { SecretRedactor } from './security/secrets.js';
@@ -35,6 +36,7 @@ export async function createRuntreeApp(config: RuntreeConfig, options: CreateApp
   });
   app.use(redactErrorResponses(redactor));
   app.useBodyParser('json', { limit: config.limits.maxBodyBytes });
+  app.useGlobalInterceptors(new RedactBusErrorReplies(redactor)); // before the transports, which inherit it
   connectBusTransports(app, config);
   app.enableShutdownHooks();
   serveOpenApi(app);

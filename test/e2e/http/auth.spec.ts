@@ -50,6 +50,23 @@ describe('with RUNTREE_API_TOKEN and RUNTREE_ADMIN_TOKEN set', () => {
     await h.http.get('/docs-json').expect(200);
   });
 
+  it('documents the bearer scheme and the 401, 404, 413 and 429 answers in OpenAPI', async () => {
+    type Responses = Record<string, { description: string }>;
+    const document = (await h.http.get('/docs-json').expect(200)).body as {
+      components: { securitySchemes: Record<string, unknown> };
+      security: unknown[];
+      paths: Record<string, Record<string, { responses: Responses }>>;
+    };
+    expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.security).toEqual([{ bearer: [] }]);
+    const responses = (method: string, path: string): Responses => document.paths[path][method].responses;
+    expect(responses('post', '/runs')['401'].description).toContain('unauthorized');
+    expect(responses('post', '/runs')['413'].description).toContain('payload_too_large');
+    expect(responses('get', '/runs/{runId}/await')['429'].description).toContain('too_many_requests');
+    expect(responses('get', '/runs/{runId}/journal')['429'].description).toContain('too_many_requests');
+    expect(Object.keys(responses('post', '/admin/clear'))).toEqual(expect.arrayContaining(['401', '404']));
+  });
+
   it('lets the admin token use the API too', async () => {
     await h.http.post('/runs').auth(TEST_ADMIN_TOKEN, { type: 'bearer' }).send({}).expect(201);
   });

@@ -4,6 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { Orchestrator, OrchestratorError } from '@runtree/orchestration';
 import { createRuntreeApp } from '../../../apps/runtree/src/create-app.js';
+import { brokersAvailable, natsCaller, natsUrl, uniquePrefix, type BusCaller } from '../bus/bus-harness.js';
 import { inMemoryConfig } from './http-app.js';
 
 /** Every line the app logs, as text. */
@@ -115,6 +116,45 @@ describe('secrets in every variable, with the store and the brokers unreachable'
     expect(answers.length).toBe(5);
     expect(logger.lines.length).toBeGreaterThan(0);
     expectNoSecretIn(answers.join('\n'));
+    expectNoSecretIn(logger.lines.join('\n'));
+  });
+});
+
+const describeWithBrokers = (await brokersAvailable()) ? describe : describe.skip;
+
+describeWithBrokers('bus error replies', () => {
+  const prefix = uniquePrefix();
+  const logger = new CapturingLogger();
+  const quotedUrl = `amqp://rmquser:${secrets.rabbitmqPassword}@mq.internal:5672`;
+  let app: INestApplication;
+  let bus: BusCaller;
+
+  beforeAll(async () => {
+    const config = inMemoryConfig({ RUNTREE_BUS_PREFIX: prefix, RUNTREE_NATS_URL: natsUrl, RUNTREE_RABBITMQ_URL: quotedUrl, RUNTREE_ADMIN_TOKEN: secrets.adminToken });
+    // RabbitMQ is configured only for its password to count as a secret; its transport is not started.
+    app = await createRuntreeApp({ ...config, rabbitmqUrl: undefined }, { logger });
+    await app.init();
+    await app.get(Orchestrator).ensureReady();
+    await app.startAllMicroservices();
+    bus = await natsCaller(prefix);
+  });
+  afterAll(async () => {
+    await bus?.close();
+    await app?.close();
+  });
+
+  it('are redacted, coded errors and unexpected ones alike', async () => {
+    const quoting = jest.spyOn(app.get(Orchestrator), 'status');
+    quoting.mockRejectedValueOnce(new OrchestratorError('store_unavailable', `The event store failed: cannot reach ${quotedUrl}`, { token: secrets.adminToken }));
+    quoting.mockRejectedValueOnce(new Error(`driver crashed with ${secrets.adminToken}`));
+    const unavailable = await bus.call('run.status', { runId: 'any' });
+    const internal = await bus.call('run.status', { runId: 'any' });
+    quoting.mockRestore();
+    expect(unavailable).toEqual({
+      ok: false,
+      error: { code: 'store_unavailable', message: 'The event store failed: cannot reach amqp://***@mq.internal:5672', details: { token: '***' } },
+    });
+    expect(internal).toEqual({ ok: false, error: { code: 'internal_error', message: 'driver crashed with ***', details: {} } });
     expectNoSecretIn(logger.lines.join('\n'));
   });
 });

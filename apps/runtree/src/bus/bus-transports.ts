@@ -9,6 +9,9 @@ import { busNames } from './bus-names.js';
  */
 export const RABBITMQ_COMMAND_PREFETCH = 64;
 
+/** The app's global interceptors (redaction of error replies, see create-app.ts) apply to bus handlers too. */
+const inheritAppConfig = { inheritAppConfig: true };
+
 /**
  * Connects the command intake to every configured broker (a transport whose URL is unset is off).
  * Call it before `app.startAllMicroservices()`; the handlers come from `BusModule.forRoot(config)`.
@@ -17,7 +20,7 @@ export function connectBusTransports(app: INestApplication, config: RuntreeConfi
   const names = busNames(config.busPrefix);
   if (config.natsUrl !== undefined) {
     // A queue group: each command goes to one instance, so instances share the load.
-    app.connectMicroservice<NatsOptions>({ transport: Transport.NATS, options: { servers: [config.natsUrl], queue: names.natsQueueGroup } });
+    app.connectMicroservice<NatsOptions>({ transport: Transport.NATS, options: { servers: [config.natsUrl], queue: names.natsQueueGroup } }, inheritAppConfig);
   }
   if (config.rabbitmqUrl !== undefined) {
     // Manual acknowledgement (see bus-acknowledgement.ts) on a durable queue: a command survives an instance's crash.
@@ -32,6 +35,6 @@ export function connectBusTransports(app: INestApplication, config: RuntreeConfi
         // The ack and the reply are two small writes: Nagle would hold the reply ~40 ms for the ack's TCP ACK.
         socketOptions: { connectionOptions: { noDelay: true } },
       },
-    });
+    }, inheritAppConfig);
   }
 }

@@ -1,8 +1,5 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import type { RuntreeConfig } from '../config.js';
-import { BearerAuthGuard } from '../security/bearer-auth.guard.js';
-import { RUNTREE_CONFIG } from '../security/runtree-config.token.js';
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { AdminController } from './admin.controller.js';
 import { ClientSlots } from './client-slots.js';
 import { ErrorEnvelopeFilter } from './error-envelope.filter.js';
@@ -13,21 +10,12 @@ import { RunsController } from './runs.controller.js';
 import { SessionsController } from './sessions.controller.js';
 import { StepsController } from './steps.controller.js';
 
-/** The REST API over the `Orchestrator` facade (provided globally by `OrchestratorModule`), behind the bearer-token guard. */
-@Module({})
-export class HttpApiModule {
-  static forConfig(config: RuntreeConfig): DynamicModule {
-    return {
-      module: HttpApiModule,
-      controllers: [RunsController, StepsController, JournalController, SessionsController, AdminController],
-      providers: [
-        { provide: RUNTREE_CONFIG, useValue: config },
-        JournalTails,
-        JournalPages,
-        ClientSlots,
-        { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
-        { provide: APP_GUARD, useClass: BearerAuthGuard },
-      ],
-    };
-  }
-}
+/**
+ * The REST API over the `Orchestrator` facade (provided globally by `OrchestratorModule`); the
+ * configuration and the bearer-token guard come from `SecurityModule`.
+ */
+@Module({
+  controllers: [RunsController, StepsController, JournalController, SessionsController, AdminController],
+  providers: [JournalTails, JournalPages, ClientSlots, { provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
+})
+export class HttpApiModule {}
