@@ -7,7 +7,7 @@ import { RUNTREE_CONFIG } from '../security/runtree-config.token.js';
 import { ApiRoute } from './api-route.decorator.js';
 import { ClientSlots } from './client-slots.js';
 import { inputRejection } from './input-rejection.js';
-import { JournalPages, parsePageLimit, type JournalPage } from './journal-pages.js';
+import { JournalPages, parsePageLimit, type JournalPage, type PageRequest } from './journal-pages.js';
 import { JournalTails } from './journal-tail.js';
 import { schemaRef } from './openapi-schemas.js';
 import { allowOnlyQueryKeys, booleanQueryParam, type QueryParams } from './query-params.js';
@@ -64,7 +64,7 @@ export class JournalController {
       .send(page.entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
   }
 
-  private async page(runId: string, descendants: boolean, pageRequest: { limit: number; after?: string }): Promise<JournalPage> {
+  private async page(runId: string, descendants: boolean, pageRequest: PageRequest): Promise<JournalPage> {
     if (!descendants) {
       await this.orchestrator.status(runId); // validates the id; an unknown run is a 404
       return this.pages.ofRun(runId, pageRequest);
