@@ -9,6 +9,9 @@ import { busNames } from './bus-names.js';
  */
 export const RABBITMQ_COMMAND_PREFETCH = 64;
 
+/** Wait between attempts to reach a broker again after it went away (a restart takes seconds). */
+export const BROKER_RECONNECT_WAIT_MS = 1_000;
+
 /**
  * Connects the command intake to every configured broker (a transport whose URL is unset is off).
  * Call it before `app.startAllMicroservices()`; the handlers come from `BusModule.forRoot(config)`.
@@ -16,8 +19,12 @@ export const RABBITMQ_COMMAND_PREFETCH = 64;
 export function connectBusTransports(app: INestApplication, config: RuntreeConfig): void {
   const names = busNames(config.busPrefix);
   if (config.natsUrl !== undefined) {
-    // A queue group: each command goes to one instance, so instances share the load.
-    app.connectMicroservice<NatsOptions>({ transport: Transport.NATS, options: { servers: [config.natsUrl], queue: names.natsQueueGroup } });
+    // A queue group: each command goes to one instance, so instances share the load. Reconnects forever:
+    // the client's default gives up after 10 attempts, leaving an instance that no longer takes commands.
+    app.connectMicroservice<NatsOptions>({
+      transport: Transport.NATS,
+      options: { servers: [config.natsUrl], queue: names.natsQueueGroup, maxReconnectAttempts: -1, reconnectTimeWait: BROKER_RECONNECT_WAIT_MS },
+    });
   }
   if (config.rabbitmqUrl !== undefined) {
     // Manual acknowledgement (see bus-acknowledgement.ts) on a durable queue: a command survives an instance's crash.
@@ -30,7 +37,8 @@ export function connectBusTransports(app: INestApplication, config: RuntreeConfi
         queueOptions: { durable: true },
         prefetchCount: RABBITMQ_COMMAND_PREFETCH,
         // The ack and the reply are two small writes: Nagle would hold the reply ~40 ms for the ack's TCP ACK.
-        socketOptions: { connectionOptions: { noDelay: true } },
+        // Reconnection is forever (the server's default); only its wait is shortened.
+        socketOptions: { connectionOptions: { noDelay: true }, reconnectTimeInSeconds: BROKER_RECONNECT_WAIT_MS / 1_000 },
       },
     });
   }

@@ -1,6 +1,7 @@
 import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel } from 'amqplib';
 import type { JournalEntry } from '@runtree/orchestration';
+import { BROKER_RECONNECT_WAIT_MS } from './bus-transports.js';
 import { CONNECT_TIMEOUT_MS, publishedContentType, type EventSink } from './event-sink.js';
 
 /**
@@ -18,9 +19,9 @@ export class RabbitMqEventSink implements EventSink {
     private readonly exchange: string,
   ) {}
 
-  async open(): Promise<void> {
+  async open(onLost: (reason: Error) => void): Promise<void> {
     // No Nagle delay: each publish is a small write, and `flush` waits for its confirm.
-    const connection = amqp.connect([this.url], { connectionOptions: { noDelay: true } });
+    const connection = amqp.connect([this.url], { connectionOptions: { noDelay: true }, reconnectTimeInSeconds: BROKER_RECONNECT_WAIT_MS / 1_000 });
     this.connection = connection;
     this.channel = connection.createChannel({
       json: false,
@@ -34,6 +35,13 @@ export class RabbitMqEventSink implements EventSink {
       await this.close();
       throw error;
     }
+    // The connection manager would resend unconfirmed events after the queued ones, out of log order:
+    // closing rejects them (so a pending flush fails) and the publisher starts again from its checkpoint.
+    connection.once('disconnect', ({ err }: { err: Error }) => {
+      if (this.connection !== connection) return; // closed on purpose
+      void this.close();
+      onLost(err);
+    });
   }
 
   publish(subject: string, event: JournalEntry): void {

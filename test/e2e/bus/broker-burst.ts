@@ -1,0 +1,163 @@
+import type { EventStore, RecordedEvent } from '@runtree/event-store';
+import type { Orchestrator } from '@runtree/orchestration';
+import type { BusOperation } from '../../../apps/runtree/src/bus/index.js';
+import type { BusCaller } from './bus-harness.js';
+
+/** A command of the burst, with its command id: re-sending it is a retry, not a second command. */
+export interface BusCommand {
+  readonly operation: Extract<BusOperation, 'run.start' | 'run.spawn' | 'run.complete'>;
+  readonly commandId: string;
+  readonly payload: Record<string, unknown>;
+}
+
+export interface BurstOutcome {
+  readonly command: BusCommand;
+  /** A success reply arrived (possibly after retries). */
+  readonly acknowledged: boolean;
+  readonly attempts: number;
+  /** The error reply, if the service refused the command. */
+  readonly refused?: unknown;
+}
+
+/** A trees' shape: each lane builds one tree, in order (root, children, their completion, the root's). */
+export interface BurstShape {
+  readonly trees: number;
+  readonly childrenPerTree: number;
+}
+
+/** An attempt longer than this is taken as lost with the connection (the reply will not come). */
+const ATTEMPT_TIMEOUT_MS = 3_000;
+const RETRY_AFTER_MS = 250;
+/** A command not acknowledged by then counts as unacknowledged (the broker never came back). */
+const GIVE_UP_AFTER_MS = 40_000;
+
+export function rootOf(prefix: string, tree: number): string {
+  return `${prefix}-t${tree}`;
+}
+
+/** The commands of each lane, in the order the lane sends them. */
+export function planLanes(prefix: string, shape: BurstShape): BusCommand[][] {
+  return Array.from({ length: shape.trees }, (_, tree) => {
+    const root = rootOf(prefix, tree);
+    const children = Array.from({ length: shape.childrenPerTree }, (_, child) => `${root}-c${child}`);
+    return [
+      { operation: 'run.start', commandId: `start-${root}`, payload: { options: { runId: root, kind: 'root', commandId: `start-${root}` } } },
+      ...children.map((child): BusCommand => ({
+        operation: 'run.spawn',
+        commandId: `spawn-${child}`,
+        payload: { parent: root, options: { runId: child, kind: 'worker', commandId: `spawn-${child}` } },
+      })),
+      ...[...children, root].map((runId): BusCommand => ({
+        operation: 'run.complete',
+        commandId: `complete-${runId}`,
+        payload: { runId, output: { by: `complete-${runId}` }, commandId: `complete-${runId}` },
+      })),
+    ];
+  });
+}
+
+/** Sends the command until a reply comes, as a backend does when the broker goes away under it. */
+async function sendUntilAcknowledged(bus: BusCaller, command: BusCommand): Promise<BurstOutcome> {
+  const deadline = Date.now() + GIVE_UP_AFTER_MS;
+  for (let attempts = 1; ; attempts++) {
+    try {
+      const reply = await bus.call(command.operation, command.payload, ATTEMPT_TIMEOUT_MS);
+      return reply.ok ? { command, acknowledged: true, attempts } : { command, acknowledged: false, attempts, refused: reply.error };
+    } catch {
+      // No reply: the request or its reply was lost with the connection, or the client is reconnecting.
+      if (Date.now() > deadline) return { command, acknowledged: false, attempts };
+      await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS));
+    }
+  }
+}
+
+/**
+ * Runs the lanes concurrently; `onAcknowledged` hears the running count of acknowledgements (a test
+ * injects its faults from there, so they fall mid-burst).
+ */
+export async function fireBurst(bus: BusCaller, lanes: readonly BusCommand[][], onAcknowledged: (count: number) => void): Promise<BurstOutcome[]> {
+  const outcomes: BurstOutcome[] = [];
+  await Promise.all(
+    lanes.map(async (lane) => {
+      for (const command of lane) {
+        const outcome = await sendUntilAcknowledged(bus, command);
+        outcomes.push(outcome);
+        if (!outcome.acknowledged) return; // the rest of the lane depends on it
+        onAcknowledged(outcomes.filter((each) => each.acknowledged).length);
+      }
+    }),
+  );
+  return outcomes;
+}
+
+export interface JournalCheck {
+  /** Acknowledged commands with no event in the journal. */
+  readonly lost: string[];
+  /** Commands that wrote some event twice (same stream, same type). */
+  readonly duplicated: string[];
+}
+
+/** What the journal holds of each command, by the command id its events carry. */
+export function checkJournal(outcomes: readonly BurstOutcome[], events: readonly RecordedEvent[]): JournalCheck {
+  const writes = new Map<string, string[]>();
+  for (const event of events) {
+    const commandId = (event.metadata as { commandId?: string } | undefined)?.commandId;
+    if (commandId !== undefined) writes.set(commandId, [...(writes.get(commandId) ?? []), `${event.streamName}/${event.type}`]);
+  }
+  const acknowledged = outcomes.filter((outcome) => outcome.acknowledged).map((outcome) => outcome.command.commandId);
+  return {
+    lost: acknowledged.filter((commandId) => !writes.has(commandId)),
+    duplicated: [...writes].filter(([, written]) => new Set(written).size !== written.length).map(([commandId]) => commandId),
+  };
+}
+
+/** Runtree's events in log order: what the publisher must deliver. */
+export function runtreeEvents(store: EventStore): Promise<RecordedEvent[]> {
+  return store.readAll({ filter: { streamNamePrefixes: ['run-', 'session-', 'thread-'] } });
+}
+
+/** The read models' view of each tree: the root and its children, all completed, each child linked once. */
+export async function treesAsRead(orchestrator: Orchestrator, prefix: string, shape: BurstShape) {
+  return Promise.all(
+    Array.from({ length: shape.trees }, async (_, tree) => {
+      const collected = await orchestrator.collect(rootOf(prefix, tree), { includeDescendants: true });
+      return { status: collected.run.status, children: collected.children.map((child) => `${child.run.runId}:${child.run.status}`) };
+    }),
+  );
+}
+
+/** The trees as the burst should leave them. */
+export function expectedTrees(prefix: string, shape: BurstShape) {
+  return Array.from({ length: shape.trees }, (_, tree) => ({
+    status: 'completed',
+    children: Array.from({ length: shape.childrenPerTree }, (_, child) => `${rootOf(prefix, tree)}-c${child}:completed`),
+  }));
+}
+
+/**
+ * Whether `received` is the log delivered at least once without a gap: in log order, except that
+ * after a broker loss delivery may start again up to `maxReplay` events back (the tail published
+ * after the last saved checkpoint). Returns the first violation, or undefined.
+ */
+export function deliveryViolation(log: readonly string[], received: readonly string[], maxReplay: number): string | undefined {
+  const indexOf = new Map(log.map((eventId, index) => [eventId, index]));
+  let previous = -1;
+  let highest = -1;
+  for (const [position, eventId] of received.entries()) {
+    const index = indexOf.get(eventId);
+    if (index === undefined) return `received #${position} (${eventId}) is not in the log`;
+    if (index > previous + 1) return `gap: received #${position} is log #${index}, right after log #${previous}`;
+    if (index <= previous && highest - index + 1 > maxReplay) {
+      return `replayed too far back: received #${position} is log #${index}, after log #${highest} (at most ${maxReplay} again)`;
+    }
+    previous = index;
+    highest = Math.max(highest, index);
+  }
+  return highest === log.length - 1 ? undefined : `the end is missing: the last received is log #${highest} of ${log.length}`;
+}
+
+export function summaryLine(label: string, figures: Record<string, number>): string {
+  return `${label}: ${Object.entries(figures)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(', ')}`;
+}
