@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { Transport, type NatsOptions, type RmqOptions } from '@nestjs/microservices';
+import { Transport, type CustomStrategy, type NatsOptions } from '@nestjs/microservices';
 import type { RuntreeConfig } from '../config.js';
 import { busNames } from './bus-names.js';
+import { RabbitMqCommandServer } from './rabbitmq-command-server.js';
 
 /**
  * Commands a RabbitMQ consumer holds unacknowledged at once; the rest stay queued for other instances.
@@ -28,9 +29,8 @@ export function connectBusTransports(app: INestApplication, config: RuntreeConfi
   }
   if (config.rabbitmqUrl !== undefined) {
     // Manual acknowledgement (see bus-acknowledgement.ts) on a durable queue: a command survives an instance's crash.
-    app.connectMicroservice<RmqOptions>({
-      transport: Transport.RMQ,
-      options: {
+    app.connectMicroservice<CustomStrategy>({
+      strategy: new RabbitMqCommandServer({
         urls: [config.rabbitmqUrl],
         queue: names.rabbitmqCommandQueue,
         noAck: false,
@@ -39,7 +39,7 @@ export function connectBusTransports(app: INestApplication, config: RuntreeConfi
         // The ack and the reply are two small writes: Nagle would hold the reply ~40 ms for the ack's TCP ACK.
         // Reconnection is forever (the server's default); only its wait is shortened.
         socketOptions: { connectionOptions: { noDelay: true }, reconnectTimeInSeconds: BROKER_RECONNECT_WAIT_MS / 1_000 },
-      },
+      }),
     });
   }
 }

@@ -5,9 +5,10 @@ export interface EventSink {
   /** The broker's name in logs and in /health (`nats`, `rabbitmq`). */
   readonly name: string;
   /**
-   * Connects; a rejection leaves the sink closed, ready to be opened again. Once open, a lost
-   * connection closes the sink (a pending `flush` rejects) and calls `onLost` once: the publisher then
-   * starts again from its checkpoint on a new connection, so nothing sent into the lost one is skipped.
+   * Connects; a rejection leaves the sink closed, ready to be opened again. Once open, across a lost
+   * connection a sink either carries on, `flush` rejecting if the broker may lack an event, or closes
+   * (a pending `flush` rejects) and calls `onLost` once. Either way the publisher starts again from
+   * its checkpoint, so no event handed to the lost connection is skipped.
    */
   open(onLost: (reason: Error) => void): Promise<void>;
   /** Hands one event over; `flush` says whether the broker has taken it. */

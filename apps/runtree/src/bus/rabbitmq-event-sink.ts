@@ -19,7 +19,11 @@ export class RabbitMqEventSink implements EventSink {
     private readonly exchange: string,
   ) {}
 
-  async open(onLost: (reason: Error) => void): Promise<void> {
+  /**
+   * Needs no `onLost`: the connection manager reconnects by itself, keeps the events not sent yet for
+   * the new connection, and rejects those left unconfirmed, so `flush` reports every one the broker may lack.
+   */
+  async open(): Promise<void> {
     // No Nagle delay: each publish is a small write, and `flush` waits for its confirm.
     const connection = amqp.connect([this.url], { connectionOptions: { noDelay: true }, reconnectTimeInSeconds: BROKER_RECONNECT_WAIT_MS / 1_000 });
     this.connection = connection;
@@ -35,13 +39,6 @@ export class RabbitMqEventSink implements EventSink {
       await this.close();
       throw error;
     }
-    // The connection manager would resend unconfirmed events after the queued ones, out of log order:
-    // closing rejects them (so a pending flush fails) and the publisher starts again from its checkpoint.
-    connection.once('disconnect', ({ err }: { err: Error }) => {
-      if (this.connection !== connection) return; // closed on purpose
-      void this.close();
-      onLost(err);
-    });
   }
 
   publish(subject: string, event: JournalEntry): void {
