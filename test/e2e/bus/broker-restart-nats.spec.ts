@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { JournalEntry } from '@runtree/orchestration';
+import { NatsEventSink } from '../../../apps/runtree/src/bus/nats-event-sink.js';
 import { createJetStream, jetStreamMessageCount, readJetStream } from '../../support/jetstream.js';
 import { natsServerAvailable, startPrivateNatsServer, type PrivateNatsServer } from '../../support/nats-server.js';
 import { eventually } from '../ops/ops-app.js';
-import { NatsEventSink } from '../../../apps/runtree/src/bus/nats-event-sink.js';
 import { burstAcrossBrokerLoss, summaryLine } from './broker-burst.js';
 import { busConfig, natsCaller, startRuntreeService, uniquePrefix, type BusCaller } from './bus-harness.js';
 

@@ -10,7 +10,10 @@ import { PublisherCheckpoint } from './publisher-checkpoint.js';
 
 /** Runtree's own streams: what the bus publishes. */
 const RUNTREE_STREAM_PREFIXES = ['run-', 'session-', 'thread-'];
-/** A checkpoint is saved after this many events, and every this long while some are unsaved. */
+/**
+ * A checkpoint is saved after this many events, and every this long while some are unsaved. So after
+ * a broker loss or a restart a subscriber receives again at most this many events it already had.
+ */
 export const CHECKPOINT_EVERY_EVENTS = 100;
 const CHECKPOINT_EVERY_MS = 1_000;
 /** Wait before trying again after a broker or the store failed. */
