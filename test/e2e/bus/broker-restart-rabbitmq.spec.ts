@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { CHECKPOINT_EVERY_EVENTS } from '../../../apps/runtree/src/bus/event-publisher.js';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
 import { eventually } from '../ops/ops-app.js';
-import { burstAcrossBrokerLoss, deliveryViolation, summaryLine } from './broker-burst.js';
+import { burstAcrossBrokerLoss, deliveryViolation, summaryLine } from './broker-loss.js';
 import {
   brokersAvailable,
   busConfig,
