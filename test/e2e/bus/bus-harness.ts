@@ -8,6 +8,7 @@ import amqplib from 'amqplib';
 import { firstValueFrom, timeout } from 'rxjs';
 import { Orchestrator, OrchestratorModule, type JournalEntry, type StoreOptions } from '@runtree/orchestration';
 import { loadRuntreeConfig, type RuntreeConfig } from '../../../apps/runtree/src/config.js';
+import { createRuntreeApp } from '../../../apps/runtree/src/create-app.js';
 import { BusModule, busNames, connectBusTransports, type BusOperation, type BusReply } from '../../../apps/runtree/src/bus/index.js';
 
 export const natsUrl = process.env.RUNTREE_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -77,6 +78,15 @@ export async function startBusApp(config: RuntreeConfig, store: StoreOptions = {
   return app;
 }
 
+/** The whole service as main.ts starts it (HTTP, /health, bus intake, publisher), minus listening: drive `getHttpServer()`. */
+export async function startRuntreeService(config: RuntreeConfig): Promise<INestApplication> {
+  const app = await createRuntreeApp(config, { logger: false });
+  await app.init();
+  await app.get(Orchestrator).ensureReady();
+  await app.startAllMicroservices();
+  return app;
+}
+
 /** A caller of the bus, as another service would be: a Nest ClientProxy. */
 export class BusCaller {
   constructor(
@@ -100,16 +110,18 @@ export class BusCaller {
   }
 }
 
-export async function natsCaller(prefix: string): Promise<BusCaller> {
-  const client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [natsUrl] } });
+/** `url`: another server than the shared one (a private one a test restarts); the caller then reconnects to it forever. */
+export async function natsCaller(prefix: string, url = natsUrl): Promise<BusCaller> {
+  const client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [url], maxReconnectAttempts: -1, reconnectTimeWait: 500 } });
   await client.connect();
   return new BusCaller(client, prefix);
 }
 
-export async function rabbitmqCaller(prefix: string): Promise<BusCaller> {
+/** `url`: another way to the broker (a proxy a test cuts off); the caller reconnects every second. */
+export async function rabbitmqCaller(prefix: string, url = rabbitmqUrl): Promise<BusCaller> {
   const client = ClientProxyFactory.create({
     transport: Transport.RMQ,
-    options: { urls: [rabbitmqUrl], queue: busNames(prefix).rabbitmqCommandQueue, queueOptions: { durable: true } },
+    options: { urls: [url], queue: busNames(prefix).rabbitmqCommandQueue, queueOptions: { durable: true }, socketOptions: { reconnectTimeInSeconds: 1 } },
   });
   await client.connect();
   return new BusCaller(client, prefix);

@@ -1,13 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
-import { Transport, type NatsOptions, type RmqOptions } from '@nestjs/microservices';
+import { Transport, type CustomStrategy, type NatsOptions } from '@nestjs/microservices';
 import type { RuntreeConfig } from '../config.js';
 import { busNames } from './bus-names.js';
+import { RabbitMqCommandServer } from './rabbitmq-command-server.js';
 
 /**
  * Commands a RabbitMQ consumer holds unacknowledged at once; the rest stay queued for other instances.
  * A `run.await` holds its slot until the run ends or the await times out.
  */
 export const RABBITMQ_COMMAND_PREFETCH = 64;
+
+/** Wait between attempts to reach a broker again after it went away (a restart takes seconds). */
+export const BROKER_RECONNECT_WAIT_MS = 1_000;
 
 /** The app's global interceptors (redaction of error replies, see create-app.ts) apply to bus handlers too. */
 const inheritAppConfig = { inheritAppConfig: true };
@@ -19,22 +23,26 @@ const inheritAppConfig = { inheritAppConfig: true };
 export function connectBusTransports(app: INestApplication, config: RuntreeConfig): void {
   const names = busNames(config.busPrefix);
   if (config.natsUrl !== undefined) {
-    // A queue group: each command goes to one instance, so instances share the load.
-    app.connectMicroservice<NatsOptions>({ transport: Transport.NATS, options: { servers: [config.natsUrl], queue: names.natsQueueGroup } }, inheritAppConfig);
+    // A queue group: each command goes to one instance, so instances share the load. Reconnects forever:
+    // the client's default gives up after 10 attempts, leaving an instance that no longer takes commands.
+    app.connectMicroservice<NatsOptions>({
+      transport: Transport.NATS,
+      options: { servers: [config.natsUrl], queue: names.natsQueueGroup, maxReconnectAttempts: -1, reconnectTimeWait: BROKER_RECONNECT_WAIT_MS },
+    }, inheritAppConfig);
   }
   if (config.rabbitmqUrl !== undefined) {
     // Manual acknowledgement (see bus-acknowledgement.ts) on a durable queue: a command survives an instance's crash.
-    app.connectMicroservice<RmqOptions>({
-      transport: Transport.RMQ,
-      options: {
+    app.connectMicroservice<CustomStrategy>({
+      strategy: new RabbitMqCommandServer({
         urls: [config.rabbitmqUrl],
         queue: names.rabbitmqCommandQueue,
         noAck: false,
         queueOptions: { durable: true },
         prefetchCount: RABBITMQ_COMMAND_PREFETCH,
         // The ack and the reply are two small writes: Nagle would hold the reply ~40 ms for the ack's TCP ACK.
-        socketOptions: { connectionOptions: { noDelay: true } },
-      },
+        // Reconnection is forever (the server's default); only its wait is shortened.
+        socketOptions: { connectionOptions: { noDelay: true }, reconnectTimeInSeconds: BROKER_RECONNECT_WAIT_MS / 1_000 },
+      }),
     }, inheritAppConfig);
   }
 }

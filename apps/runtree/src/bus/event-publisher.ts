@@ -10,8 +10,11 @@ import { PublisherCheckpoint } from './publisher-checkpoint.js';
 
 /** Runtree's own streams: what the bus publishes. */
 const RUNTREE_STREAM_PREFIXES = ['run-', 'session-', 'thread-'];
-/** A checkpoint is saved after this many events, and every this long while some are unsaved. */
-const CHECKPOINT_EVERY_EVENTS = 100;
+/**
+ * A checkpoint is saved after this many events, and every this long while some are unsaved. So after
+ * a broker loss or a restart a subscriber receives again at most this many events it already had.
+ */
+export const CHECKPOINT_EVERY_EVENTS = 100;
 const CHECKPOINT_EVERY_MS = 1_000;
 /** Wait before trying again after a broker or the store failed. */
 const RETRY_AFTER_MS = 2_000;
@@ -75,10 +78,12 @@ export class EventPublisher implements OnApplicationBootstrap, OnModuleDestroy {
     this.resetPass();
     const timer = setInterval(() => this.saveInBackground(), CHECKPOINT_EVERY_MS);
     try {
-      await Promise.all(this.sinks.map((sink) => sink.open()));
+      await Promise.all(this.sinks.map((sink) => sink.open((reason) => this.endPass(reason))));
       const fromPosition = await this.checkpoint.load();
       if (this.stopped) return;
       this.subscription = this.store.subscribeToAll({ fromPosition, filter: { streamNamePrefixes: RUNTREE_STREAM_PREFIXES } });
+      // A broker lost while the pass was opening: end it before it publishes anything.
+      if (this.failure !== undefined) void this.subscription.stop();
       for await (const message of this.subscription) {
         if (message.type === 'event') {
           const event = toJournalEntry(message.event);
@@ -113,11 +118,13 @@ export class EventPublisher implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private saveInBackground(): void {
-    this.save().catch((error: unknown) => {
-      // Ends the pass; the loop rethrows it and a new pass starts from the checkpoint.
-      this.failure ??= error;
-      void this.subscription?.stop();
-    });
+    this.save().catch((error: unknown) => this.endPass(error));
+  }
+
+  /** Ends the pass in progress (a failed save, a lost broker): the loop rethrows it and a new pass starts from the checkpoint. */
+  private endPass(error: unknown): void {
+    this.failure ??= error;
+    void this.subscription?.stop();
   }
 
   private async flushAndSave(): Promise<void> {

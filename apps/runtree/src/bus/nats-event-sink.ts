@@ -15,10 +15,17 @@ export class NatsEventSink implements EventSink {
     private readonly clientName: string,
   ) {}
 
-  async open(): Promise<void> {
-    // Reconnects forever once connected: a broker restart must not stop publication. A first connection
-    // that does not come fails soon, so the publisher retries (and shuts down) without a long wait.
-    this.connection = await connect({ servers: [this.url], name: this.clientName, maxReconnectAttempts: -1, timeout: CONNECT_TIMEOUT_MS });
+  async open(onLost: (reason: Error) => void): Promise<void> {
+    // No reconnection: the client drops what is published while it reconnects, and a flush after the
+    // reconnection would still succeed, so the checkpoint would pass events the server never got.
+    // A lost connection ends the publisher's pass instead, which starts again from the checkpoint.
+    const connection = await connect({ servers: [this.url], name: this.clientName, reconnect: false, timeout: CONNECT_TIMEOUT_MS });
+    this.connection = connection;
+    void connection.closed().then((error) => {
+      if (this.connection !== connection) return; // closed on purpose
+      this.connection = undefined;
+      onLost(error ?? new Error('The NATS connection closed'));
+    });
   }
 
   publish(subject: string, event: JournalEntry): void {
@@ -29,7 +36,10 @@ export class NatsEventSink implements EventSink {
 
   /** A round trip to the server: everything published before it has reached the server. */
   flush(): Promise<void> {
-    return this.opened().flush();
+    const connection = this.opened();
+    // The client leaves a flush pending forever when the connection closes under it.
+    const lost = connection.closed().then(() => Promise.reject(new Error('The NATS connection closed before the server took every event')));
+    return Promise.race([connection.flush(), lost]);
   }
 
   async isAlive(): Promise<boolean> {

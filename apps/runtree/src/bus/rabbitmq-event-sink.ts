@@ -1,6 +1,7 @@
 import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel } from 'amqplib';
 import type { JournalEntry } from '@runtree/orchestration';
+import { BROKER_RECONNECT_WAIT_MS } from './bus-transports.js';
 import { CONNECT_TIMEOUT_MS, publishedContentType, type EventSink } from './event-sink.js';
 
 /**
@@ -18,9 +19,13 @@ export class RabbitMqEventSink implements EventSink {
     private readonly exchange: string,
   ) {}
 
+  /**
+   * Needs no `onLost`: the connection manager reconnects by itself, keeps the events not sent yet for
+   * the new connection, and rejects those left unconfirmed, so `flush` reports every one the broker may lack.
+   */
   async open(): Promise<void> {
     // No Nagle delay: each publish is a small write, and `flush` waits for its confirm.
-    const connection = amqp.connect([this.url], { connectionOptions: { noDelay: true } });
+    const connection = amqp.connect([this.url], { connectionOptions: { noDelay: true }, reconnectTimeInSeconds: BROKER_RECONNECT_WAIT_MS / 1_000 });
     this.connection = connection;
     this.channel = connection.createChannel({
       json: false,
