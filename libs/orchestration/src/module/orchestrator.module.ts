@@ -17,7 +17,7 @@ import { StartupRecovery } from '../recovery/startup-recovery.js';
 import { StreamRepository } from '../write/stream-repository.js';
 import { OrchestratorLifecycle } from './orchestrator-lifecycle.js';
 import type { OrchestratorModuleOptions } from './orchestrator-module-options.js';
-import { openStore, OwnedStoreCloser } from './store-provider.js';
+import { openStore, OwnedStoreCloser, storeRetryProvider } from './store-provider.js';
 import { CLOCK, EVENT_STORE, ID_GENERATOR, MODULE_OPTIONS } from './tokens.js';
 
 export interface OrchestratorModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
@@ -44,6 +44,7 @@ const providers: Provider[] = [
   { provide: ORCHESTRATOR_OBSERVER, useFactory: (options: OrchestratorModuleOptions) => options.observer ?? null, inject: [MODULE_OPTIONS] },
   { provide: ORCHESTRATION_POLICY, useFactory: (options: OrchestratorModuleOptions) => options.policy ?? new AllowAllPolicy(), inject: [MODULE_OPTIONS] },
   OwnedStoreCloser,
+  storeRetryProvider,
   StreamRepository,
   ChildMaterializer,
   ProjectionRunner,
