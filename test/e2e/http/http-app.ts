@@ -15,9 +15,9 @@ export interface HttpApp {
   close(): Promise<void>;
 }
 
-/** The whole service on an in-memory store, driven through its HTTP server. */
-export async function startHttpApp(options: Omit<CreateAppOptions, 'logger'> = {}): Promise<HttpApp> {
-  const app = await createRuntreeApp(inMemory, { ...options, logger: false });
+/** The whole service, on an in-memory store unless `config` says otherwise, driven through its HTTP server. */
+export async function startHttpApp(options: Omit<CreateAppOptions, 'logger'> = {}, config: Partial<RuntreeConfig> = {}): Promise<HttpApp> {
+  const app = await createRuntreeApp({ ...inMemory, ...config }, { ...options, logger: false });
   await app.init();
   const server = app.getHttpServer() as Server;
   return {
