@@ -71,6 +71,7 @@ describe('store outage mid-run [EventStoreDB protocol double stopped and started
     const workers = Promise.all(Array.from({ length: WORKERS }, (_, lane) => worker(lane)));
 
     const health: number[] = [];
+    const recoveries: number[] = [];
     let shortAwait: Promise<{ status: number; body: unknown }> | undefined;
     try {
       for (let outage = 0; outage < OUTAGES; outage++) {
@@ -92,6 +93,7 @@ describe('store outage mid-run [EventStoreDB protocol double stopped and started
         await double.start();
         await eventually(async () => expect((await client.get('/health')).status).toBe(200), 30_000);
         health.push(200);
+        recoveries.push(performance.now() - current.up!);
       }
       await eventually(async () => expect(ledger.confirmedSinceLastOutage()).toBeGreaterThanOrEqual(CONFIRMED_PER_PHASE), 30_000);
     } finally {
@@ -146,6 +148,7 @@ describe('store outage mid-run [EventStoreDB protocol double stopped and started
     console.log(
       `store faults [EventStoreDB double]: ${OUTAGES} faults injected (store stopped and started); ${ledger.sent.length} commands sent, ` +
         `${ledger.confirmed.length} confirmed, ${failed.length} failed with store_unavailable (slowest while down ${Math.round(slowest)} ms); ` +
+        `/health 200 again ${recoveries.map((ms) => Math.round(ms)).join(' and ')} ms after the store came back; ` +
         `SSE follower ${received.length} events: events lost ${lost + missed}, duplicates ${duplicates}`,
     );
   }, 180_000);

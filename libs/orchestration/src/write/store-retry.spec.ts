@@ -107,8 +107,7 @@ describe('StoreRetry', () => {
     const timer = new FakeTimer();
     const retry = new StoreRetry(DEFAULT_STORE_RETRY, timer);
 
-    const down = flakyCall(timer, Infinity);
-    await expect(retry.run(down)).rejects.toThrow('gave up after 4 attempts');
+    await expect(retry.run(flakyCall(timer, Infinity))).rejects.toThrow('gave up after 4 attempts');
     expect(retry.isStoreDown).toBe(true);
 
     const queued = flakyCall(timer, Infinity);
@@ -121,5 +120,19 @@ describe('StoreRetry', () => {
     const flaky = flakyCall(timer, 2);
     await expect(retry.run(flaky)).resolves.toBe('appended');
     expect(flaky.calls).toBe(3);
+  });
+
+  it('gives calls their full retries again once deadlineMs has passed since the last call gave up', async () => {
+    const timer = new FakeTimer();
+    const retry = new StoreRetry(DEFAULT_STORE_RETRY, timer);
+    await expect(retry.run(flakyCall(timer, Infinity))).rejects.toThrow('gave up after 4 attempts');
+
+    timer.time += DEFAULT_STORE_RETRY.deadlineMs - 1;
+    expect(retry.isStoreDown).toBe(true);
+    timer.time += 1;
+    expect(retry.isStoreDown).toBe(false);
+    const recovering = flakyCall(timer, 1);
+    await expect(retry.run(recovering)).resolves.toBe('appended');
+    expect(recovering.calls).toBe(2);
   });
 });

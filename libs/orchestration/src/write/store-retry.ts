@@ -80,30 +80,31 @@ export async function retryWhileUnavailable<T>(call: () => Promise<T>, policy: S
  * the same ids at the same expected revision, which every adapter answers as an idempotent success
  * (libs/event-store README), so nothing is written twice. Appends with random ids must not use it.
  *
- * Once a call has used up its tries, later calls try only once until one succeeds: commands queued
- * behind a stream's lock during an outage then fail at once instead of each waiting out the policy.
+ * For `deadlineMs` after a call used up its tries (or until a call succeeds), later calls try only
+ * once: commands queued behind a stream's lock during an outage then fail at once instead of each
+ * waiting out the policy, and once the store is back commands get their full retries again.
  */
 export class StoreRetry {
-  private storeDown = false;
+  private gaveUpAt: number | undefined;
 
   constructor(
     private readonly policy: StoreRetryPolicy = DEFAULT_STORE_RETRY,
     private readonly timer: RetryTimer = systemTimer,
   ) {}
 
-  /** True from a call that gave up until the next call that succeeds. */
+  /** True for `deadlineMs` after a call gave up, unless a call succeeded since. */
   get isStoreDown(): boolean {
-    return this.storeDown;
+    return this.gaveUpAt !== undefined && this.timer.now() - this.gaveUpAt < this.policy.deadlineMs;
   }
 
   async run<T>(call: () => Promise<T>): Promise<T> {
-    const policy = this.storeDown ? { ...this.policy, attempts: 1 } : this.policy;
+    const policy = this.isStoreDown ? { ...this.policy, attempts: 1 } : this.policy;
     try {
       const result = await retryWhileUnavailable(call, policy, this.timer);
-      this.storeDown = false;
+      this.gaveUpAt = undefined;
       return result;
     } catch (error) {
-      if (error instanceof StoreUnavailableError) this.storeDown = true;
+      if (error instanceof StoreUnavailableError) this.gaveUpAt = this.timer.now();
       throw error;
     }
   }
