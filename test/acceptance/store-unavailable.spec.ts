@@ -26,8 +26,8 @@ describe(`store_unavailable [${esdbDoubleTarget.name}]`, () => {
     await store.outage?.suspend();
     try {
       const refused = await expectOrchestratorError(orchestrator.startRun(), 'store_unavailable');
-      // The default policy: 4 tries within 1.5 s.
-      expect(refused.message).toMatch(/gave up after 4 attempts over \d+ ms: EventStoreDB/);
+      // The default policy: up to 4 tries within 1.5 s (fewer when a loaded machine makes the tries slow).
+      expect(refused.message).toMatch(/gave up after [2-4] attempts over \d+ ms: EventStoreDB/);
       await expectOrchestratorError(orchestrator.completeRun(run.runId), 'store_unavailable');
     } finally {
       await store.outage?.resume();
