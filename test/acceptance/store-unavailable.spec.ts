@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { StoreUnavailableError } from '@runtree/event-store';
 import { OrchestratorError } from '@runtree/orchestration';
-import { expectOrchestratorError } from '../support/orchestrator-expect.js';
+import { delay, expectOrchestratorError } from '../support/orchestrator-expect.js';
 import { esdbDoubleTarget, openOrchestrator, startOrchestrator, type StartedOrchestrator, type OpenedStore } from '../support/orchestrator-targets.js';
 import { startRoot } from '../support/trees.js';
+import { eventually } from '../e2e/ops/ops-app.js';
 
 /** Only the EventStoreDB target can be made unreachable from a test (the double's suspend/resume). */
 describe(`store_unavailable [${esdbDoubleTarget.name}]`, () => {
@@ -24,15 +25,38 @@ describe(`store_unavailable [${esdbDoubleTarget.name}]`, () => {
 
     await store.outage?.suspend();
     try {
-      await expectOrchestratorError(orchestrator.startRun(), 'store_unavailable');
+      const refused = await expectOrchestratorError(orchestrator.startRun(), 'store_unavailable');
+      // The default policy: up to 4 tries within 1.5 s (fewer when a loaded machine makes the tries slow).
+      expect(refused.message).toMatch(/gave up after [2-4] attempts over \d+ ms: EventStoreDB/);
       await expectOrchestratorError(orchestrator.completeRun(run.runId), 'store_unavailable');
     } finally {
       await store.outage?.resume();
     }
 
-    await orchestrator.ensureReady();
+    // The client reconnects on its own schedule (gRPC backoff): readiness comes back within a while.
+    await eventually(() => orchestrator.ensureReady());
     await expect(orchestrator.completeRun(run.runId, 'after the outage')).resolves.toMatchObject({ status: 'completed' });
   }, 60_000);
+
+  it('lets a command ride out an outage shorter than its storeRetry policy', async () => {
+    const patient = await openOrchestrator(esdbDoubleTarget, { storeRetry: { attempts: 100, firstDelayMs: 50, maxDelayMs: 200, deadlineMs: 30_000 } });
+    try {
+      const run = await startRoot(patient.orchestrator);
+      await patient.store.outage?.suspend();
+      const completing = patient.orchestrator.completeRun(run.runId, 'despite the outage');
+      await delay(500);
+      await patient.store.outage?.resume();
+      await expect(completing).resolves.toMatchObject({ status: 'completed', output: 'despite the outage' });
+    } finally {
+      await patient.close();
+    }
+  }, 60_000);
+
+  it('refuses a storeRetry option that is not a policy, naming the field', async () => {
+    await expect(startOrchestrator({ store: { kind: 'sqlite', path: ':memory:' }, storeRetry: { attempts: 0 } })).rejects.toThrow(
+      'storeRetry.attempts must be an integer >= 1 (got 0)',
+    );
+  });
 
   it('refuses to start against an EventStoreDB nobody listens on, with store_unavailable', async () => {
     const attempt = startOrchestrator({ store: { kind: 'esdb', connectionString: 'esdb://127.0.0.1:1?tls=false' } });

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { OrchestratorModule, type OrchestratorModuleOptions } from '@runtree/orchestration';
+import { OrchestratorModule, type OrchestratorModuleOptions, type StoreOptions } from '@runtree/orchestration';
 import { storeOptionsOf, type RuntreeConfig } from './config.js';
 import { BusModule } from './bus/index.js';
 import { HttpApiModule } from './http/http-api.module.js';
@@ -9,8 +9,11 @@ import { SecurityModule } from './security/security.module.js';
 /** The Runtree service: the orchestrator on the configured store, its HTTP API, bus, health and metrics. */
 @Module({})
 export class AppModule {
-  /** `orchestration` adds what the environment cannot configure yet (a policy). */
-  static forConfig(config: RuntreeConfig, orchestration: Omit<OrchestratorModuleOptions, 'store' | 'observer' | 'limits'> = {}): DynamicModule {
+  /** `orchestration` adds what the environment cannot configure (a policy, a store opened by the caller). */
+  static forConfig(
+    config: RuntreeConfig,
+    { store, ...orchestration }: Omit<OrchestratorModuleOptions, 'store' | 'observer' | 'limits'> & { readonly store?: StoreOptions } = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -18,7 +21,7 @@ export class AppModule {
           // The metrics observe every orchestrator operation.
           imports: [OpsModule],
           inject: [OrchestrationMetrics],
-          useFactory: (metrics: OrchestrationMetrics) => ({ ...orchestration, store: storeOptionsOf(config), observer: metrics, limits: config.limits.validation }),
+          useFactory: (metrics: OrchestrationMetrics) => ({ ...orchestration, store: store ?? storeOptionsOf(config), observer: metrics, limits: config.limits.validation }),
         }),
         OpsModule,
         SecurityModule.forConfig(config),

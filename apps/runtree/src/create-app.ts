@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ConsoleLogger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
+import type { EventStore } from '@runtree/event-store';
 import type { OrchestrationPolicy } from '@runtree/orchestration';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -17,6 +18,8 @@ export interface CreateAppOptions {
   readonly logger?: LogLevel[] | false | LoggerService;
   /** Default: allow everything. Not configurable from the environment yet. */
   readonly policy?: OrchestrationPolicy;
+  /** A store the caller opened and keeps (closes) itself, instead of the one the config names. */
+  readonly store?: EventStore;
 }
 
 function loggerOf(option: CreateAppOptions['logger'], redactor: SecretRedactor): LoggerService | false {
@@ -28,7 +31,10 @@ function loggerOf(option: CreateAppOptions['logger'], redactor: SecretRedactor):
 /** The service, configured but not listening: `main.ts` listens, tests drive `getHttpServer()`. */
 export async function createRuntreeApp(config: RuntreeConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
   const redactor = new SecretRedactor(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, options.policy ? { policy: options.policy } : {}), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, {
+      ...(options.policy ? { policy: options.policy } : {}),
+      ...(options.store ? { store: { kind: 'instance', store: options.store } } : {}),
+    }), {
     bodyParser: false,
     // Shutdown must not wait for keep-alive clients; open journal tails are ended before (JournalTails).
     forceCloseConnections: true,

@@ -6,6 +6,7 @@ export { Orchestrator } from './facade/orchestrator.js';
 export * from './facade/orchestrator-observer.js';
 export { OrchestratorModule, type OrchestratorModuleAsyncOptions } from './module/orchestrator.module.js';
 export type { OrchestratorModuleOptions, StoreOptions } from './module/orchestrator-module-options.js';
+export type { StoreRetryOptions } from './write/store-retry.js';
 export { EVENT_STORE, CLOCK, ID_GENERATOR, VALIDATION_LIMITS } from './module/tokens.js';
 export { ProjectionRunner } from './projections/projection-runner.js';
 export { runStream, sessionStream, threadStream, parseStreamName } from './streams/stream-names.js';

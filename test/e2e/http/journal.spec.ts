@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Child, JournalEntry } from '@runtree/orchestration';
 import { errorOf, startHttpApp, startRun, type HttpApp } from './http-app.js';
+import { serverSentEvents, type ServerSentEvent } from './server-sent-events.js';
 
 let h: HttpApp;
 beforeAll(async () => {
@@ -54,33 +55,6 @@ describe('GET /runs/:runId/journal', () => {
     expect(errorOf(notAnEventStream)).toMatchObject({ code: 'invalid_option', details: { field: 'follow' } });
   });
 });
-
-interface ServerSentEvent {
-  readonly id: string;
-  readonly event: string;
-  readonly data: JournalEntry;
-}
-
-/** Reads server-sent events off a response body as they arrive. */
-async function* serverSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
-  const decoder = new TextDecoder();
-  let buffered = '';
-  for await (const chunk of body) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let end: number;
-    while ((end = buffered.indexOf('\n\n')) !== -1) {
-      const frame = buffered.slice(0, end);
-      buffered = buffered.slice(end + 2);
-      const fields = Object.fromEntries(
-        frame
-          .split('\n')
-          .filter((line) => !line.startsWith(':'))
-          .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
-      );
-      if (fields.data !== undefined) yield { id: fields.id, event: fields.event, data: JSON.parse(fields.data) as JournalEntry };
-    }
-  }
-}
 
 describe('GET /runs/:runId/journal?follow=true (event stream)', () => {
   it('sends the existing events, then new ones as they are appended, until the client leaves', async () => {

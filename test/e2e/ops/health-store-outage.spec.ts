@@ -5,7 +5,10 @@ import { Orchestrator } from '@runtree/orchestration';
 import { startEsdbDouble, type EsdbDouble } from '../../support/esdb-double/index.js';
 import { eventually, startOpsApp } from './ops-app.js';
 
-describe('GET /health [EventStoreDB protocol double]', () => {
+describe.each([
+  { outage: 'suspended and resumed', down: (double: EsdbDouble) => double.suspend(), up: (double: EsdbDouble) => double.resume() },
+  { outage: 'stopped and started', down: (double: EsdbDouble) => double.stop(), up: (double: EsdbDouble) => double.start() },
+])('GET /health [EventStoreDB protocol double $outage]', ({ down, up }) => {
   let double: EsdbDouble;
   let app: INestApplication;
 
@@ -15,7 +18,7 @@ describe('GET /health [EventStoreDB protocol double]', () => {
   });
 
   afterAll(async () => {
-    await double?.resume();
+    await double?.start();
     await app?.close();
     await double?.stop();
   });
@@ -27,7 +30,7 @@ describe('GET /health [EventStoreDB protocol double]', () => {
       .expect(200)
       .expect(({ body }) => expect(body.details.projection).toMatchObject({ status: 'up', lag: 0 }));
 
-    await double.suspend();
+    await down(double);
     try {
       const response = await request(app.getHttpServer()).get('/health').expect(503);
       expect(response.body).toMatchObject({ status: 'error', error: { store: { status: 'down' }, projection: { status: 'down' } } });
@@ -35,7 +38,7 @@ describe('GET /health [EventStoreDB protocol double]', () => {
       const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
       expect(metrics.text).toMatch(/^runtree_projection_lag_events nan$/im);
     } finally {
-      await double.resume();
+      await up(double);
     }
 
     await eventually(async () => {

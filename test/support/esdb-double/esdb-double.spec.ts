@@ -297,8 +297,18 @@ describe.each([
   });
 });
 
-describe('EventStoreDB double suspend and resume', () => {
-  it('fails calls with UNAVAILABLE while suspended and serves the same data after resume', async () => {
+const UNAVAILABLE = 14;
+const CANCELLED = 1;
+
+describe.each([
+  // A suspended server answers open calls with UNAVAILABLE; a killed one sends nothing, so a call
+  // in flight on the cut connection (the BatchAppend stream) ends CANCELLED on the client's side.
+  { outage: 'suspend and resume', down: (double: EsdbDouble) => double.suspend(), up: (double: EsdbDouble) => double.resume(), codes: [UNAVAILABLE] },
+  { outage: 'stop and start', down: (double: EsdbDouble) => double.stop(), up: (double: EsdbDouble) => double.start(), codes: [UNAVAILABLE, CANCELLED] },
+])('EventStoreDB double $outage', ({ down, up, codes }) => {
+  const grpcCode = (error: unknown) => (error as { code?: unknown }).code;
+
+  it('fails calls while down and serves the same data on the same port after', async () => {
     const double = await startEsdbDouble();
     const client = EventStoreDBClient.connectionString(double.connectionString);
     try {
@@ -308,11 +318,12 @@ describe('EventStoreDB double suspend and resume', () => {
       const subscriptionError = new Promise<unknown>((resolve) => subscription.on('error', resolve));
       await new Promise((resolve) => subscription.once('caughtUp', resolve));
 
-      await double.suspend();
-      await expect(client.appendToStream(stream, event('During'))).rejects.toMatchObject({ code: 14 });
-      expect(await subscriptionError).toMatchObject({ code: 14 });
+      await down(double);
+      const appendError = await client.appendToStream(stream, event('During')).then(() => 'appended', (error: unknown) => error);
+      expect(codes).toContain(grpcCode(appendError));
+      expect(codes).toContain(grpcCode(await subscriptionError));
 
-      await double.resume();
+      await up(double);
       await client.appendToStream(stream, event('After'));
       expect(await readTypes(client, stream)).toEqual(['Before', 'After']);
     } finally {

@@ -14,9 +14,10 @@ export interface EsdbDouble {
   readonly connectionString: string; // e.g. esdb://127.0.0.1:PORT?tls=false
   /** Calls served per RPC since start, e.g. to check which append path the client took. */
   readonly calls: RpcCallCounts;
-  suspend(): Promise<void>; // stop accepting/serving (clients see UNAVAILABLE), KEEP the data
+  suspend(): Promise<void>; // stop accepting/serving (open calls end with UNAVAILABLE), KEEP the data
   resume(): Promise<void>; // serve again on the same port with the same data
-  stop(): Promise<void>; // shut down for good
+  stop(): Promise<void>; // like a killed server: cut every connection at once (no status), KEEP the data
+  start(): Promise<void>; // like a restarted server: after stop(), serve again on the same port with the same data
 }
 
 export async function startEsdbDouble(options: EsdbDoubleOptions = {}): Promise<EsdbDouble> {
@@ -29,5 +30,6 @@ export async function startEsdbDouble(options: EsdbDoubleOptions = {}): Promise<
     suspend: () => server.suspend(),
     resume: () => server.resume(),
     stop: () => server.stop(),
+    start: () => server.start(),
   };
 }

@@ -1,5 +1,5 @@
-// Binds the services on 127.0.0.1 and implements suspend/resume: the gRPC server goes away (open
-// calls end with an error, new ones see UNAVAILABLE) while the event log, and the port, stay.
+// Binds the services on 127.0.0.1 and implements suspend/resume and stop/start: the gRPC server goes
+// away (open calls end with an error, new ones see UNAVAILABLE) while the event log, and the port, stay.
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
 import { ActiveCalls } from './active-calls.js';
 import { serviceError } from './errors.js';
@@ -57,8 +57,17 @@ export class EsdbDoubleServer {
     if (!this.server) await this.bind();
   }
 
+  /** Like a killed server: every connection is cut at once, no call gets a status. */
   async stop(): Promise<void> {
-    await this.suspend();
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.forceShutdown();
+  }
+
+  /** Like a restarted server (its data kept on disk): the same port, the same log. */
+  async start(): Promise<void> {
+    await this.resume();
   }
 
   private async bind(): Promise<void> {

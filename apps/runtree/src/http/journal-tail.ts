@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { HttpResponse } from './express-types.js';
-import type { EventStore, RecordedEvent } from '@runtree/event-store';
+import { subscribeToStreamResuming, type EventStore, type RecordedEvent } from '@runtree/event-store';
 import { EVENT_STORE, runStream } from '@runtree/orchestration';
 import { toJournalEntry } from '@runtree/orchestration';
 
@@ -24,8 +24,9 @@ async function drainedOrClosed(response: HttpResponse): Promise<void> {
 
 /**
  * Server-sent-event tails of runs' streams. One catch-up subscription per tail delivers the events
- * already written, then each new one as it is appended, with no gap between the two. A tail ends
- * when its client disconnects, or when the app shuts down (before the store closes under it).
+ * already written, then each new one as it is appended, with no gap between the two, across store
+ * outages too. A tail ends when its client disconnects, or when the app shuts down (before the
+ * store closes under it).
  */
 @Injectable()
 export class JournalTails implements BeforeApplicationShutdown {
@@ -37,7 +38,10 @@ export class JournalTails implements BeforeApplicationShutdown {
   async follow(runId: string, response: HttpResponse): Promise<void> {
     response.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     response.flushHeaders();
-    const subscription = this.store.subscribeToStream(runStream(runId), { fromRevision: 'start' });
+    // A store outage pauses the tail; it goes on after the last event sent once the store is back.
+    const subscription = subscribeToStreamResuming(this.store, runStream(runId), {
+      onStoreFailure: (error, delayMs) => this.logger.warn(`The journal tail of run ${runId} lost the store (${error.message}); resuming in ${delayMs} ms`),
+    });
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_INTERVAL_MS);
     let stopped: Promise<void> | undefined;
     const stop = (): Promise<void> =>

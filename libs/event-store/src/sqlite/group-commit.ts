@@ -30,6 +30,7 @@ export class GroupCommit {
   private writes = 0;
   private readonly inSavepoint: (work: () => unknown) => unknown;
   private readonly runBatch: (batch: readonly PendingWrite[]) => Outcome[];
+  private readonly file: string;
 
   constructor(
     db: Database.Database,
@@ -39,6 +40,7 @@ export class GroupCommit {
     this.inSavepoint = db.transaction((work: () => unknown) => work());
     const batch = db.transaction((writes: readonly PendingWrite[]) => writes.map((write) => this.runOne(write)));
     this.runBatch = (writes) => batch.immediate(writes);
+    this.file = db.name;
   }
 
   submit<T>(work: () => T): Promise<T> {
@@ -61,7 +63,7 @@ export class GroupCommit {
     try {
       outcomes = this.runBatch(batch);
     } catch (error) {
-      const unavailable = asEventStoreError(error);
+      const unavailable = asEventStoreError(error, this.file);
       for (const write of batch) write.reject(unavailable);
       return;
     }

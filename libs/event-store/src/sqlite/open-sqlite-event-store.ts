@@ -13,6 +13,6 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   try {
     return new SqliteEventStore(openDatabase(options.path, options.synchronous ?? 'FULL'));
   } catch (error) {
-    throw asEventStoreError(error);
+    throw asEventStoreError(error, options.path);
   }
 }

@@ -182,7 +182,7 @@ export class SqliteEventStore implements EventStore {
     try {
       return work();
     } catch (error) {
-      throw asEventStoreError(error);
+      throw asEventStoreError(error, this.db.name);
     }
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import * as E from 'fp-ts/lib/Either.js';
-import type { EventStore, Subscription } from '@runtree/event-store';
+import { subscribeToStreamResuming, type EventStore, type Subscription } from '@runtree/event-store';
 import { domainError, type DomainError } from '../api/errors.js';
 import type { AwaitResult } from '../api/model.js';
 import { EVENT_STORE } from '../module/tokens.js';
@@ -74,9 +74,13 @@ export class RunWatchers implements OnModuleDestroy {
     }
   }
 
-  /** Subscribes after the revision the read models show: the terminal event is necessarily later. */
+  /**
+   * Subscribes after the revision the read models show: the terminal event is necessarily later.
+   * A store outage does not end the watch: it resumes once the store is back, so waiters get their
+   * answer or their timeout.
+   */
   private startWatch(runId: string, afterRevision: bigint): RunWatch {
-    const watch = new RunWatch(runId, this.store.subscribeToStream(runStream(runId), { fromRevision: afterRevision }));
+    const watch = new RunWatch(runId, subscribeToStreamResuming(this.store, runStream(runId), { fromRevision: afterRevision }));
     this.watches.set(runId, watch);
     void this.follow(watch);
     return watch;

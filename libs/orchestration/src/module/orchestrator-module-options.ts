@@ -2,6 +2,7 @@ import type { EventStore } from '@runtree/event-store';
 import type { OrchestrationPolicy } from '../policy/orchestration-policy.js';
 import type { OrchestratorObserver } from '../facade/orchestrator-observer.js';
 import type { ValidationLimits } from '../validation/validation-limits.js';
+import type { StoreRetryOptions } from '../write/store-retry.js';
 
 export type StoreOptions =
   /** The embedded default: a file path (created with its folders) or `:memory:`. */
@@ -24,4 +25,9 @@ export interface OrchestratorModuleOptions {
   readonly recoverOnStart?: boolean;
   /** Size and shape limits of every input; unset ones keep `defaultValidationLimits`. */
   readonly limits?: Partial<ValidationLimits>;
+  /**
+   * Retries of a store that failed, before a command answers `store_unavailable`. Default: 4 tries
+   * within 1.5 s, waiting 100, 200, 400 ms (`{ attempts, firstDelayMs, maxDelayMs, deadlineMs }`).
+   */
+  readonly storeRetry?: StoreRetryOptions;
 }

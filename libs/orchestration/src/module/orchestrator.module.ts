@@ -17,7 +17,7 @@ import { StartupRecovery } from '../recovery/startup-recovery.js';
 import { StreamRepository } from '../write/stream-repository.js';
 import { OrchestratorLifecycle } from './orchestrator-lifecycle.js';
 import type { OrchestratorModuleOptions } from './orchestrator-module-options.js';
-import { openStore, OwnedStoreCloser } from './store-provider.js';
+import { openStore, OwnedStoreCloser, storeRetryProvider } from './store-provider.js';
 import { resolveValidationLimits } from '../validation/validation-limits.js';
 import { CLOCK, EVENT_STORE, ID_GENERATOR, MODULE_OPTIONS, VALIDATION_LIMITS } from './tokens.js';
 
@@ -46,6 +46,7 @@ const providers: Provider[] = [
   { provide: VALIDATION_LIMITS, useFactory: (options: OrchestratorModuleOptions) => resolveValidationLimits(options.limits), inject: [MODULE_OPTIONS] },
   { provide: ORCHESTRATION_POLICY, useFactory: (options: OrchestratorModuleOptions) => options.policy ?? new AllowAllPolicy(), inject: [MODULE_OPTIONS] },
   OwnedStoreCloser,
+  storeRetryProvider,
   StreamRepository,
   ChildMaterializer,
   ProjectionRunner,

@@ -1,5 +1,6 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { openEsdbEventStore, openSqliteEventStore, type EventStore } from '@runtree/event-store';
+import { StoreRetry, storeRetryPolicy } from '../write/store-retry.js';
 import type { StoreOptions } from './orchestrator-module-options.js';
 import { EVENT_STORE, MODULE_OPTIONS } from './tokens.js';
 import type { OrchestratorModuleOptions } from './orchestrator-module-options.js';
@@ -27,3 +28,10 @@ export class OwnedStoreCloser implements OnApplicationShutdown {
     if (this.options.store.kind !== 'instance') await this.store.close();
   }
 }
+
+/** The command path's retry of a failed store, from the `storeRetry` option (validated here, at start-up). */
+export const storeRetryProvider: Provider = {
+  provide: StoreRetry,
+  useFactory: (options: OrchestratorModuleOptions) => new StoreRetry(storeRetryPolicy(options.storeRetry)),
+  inject: [MODULE_OPTIONS],
+};

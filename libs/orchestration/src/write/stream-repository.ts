@@ -13,6 +13,7 @@ import type { DomainEvent } from '../events/event-registry.js';
 import { decodeRecordedEvent } from './decode-recorded.js';
 import { envelope, type CommandContext } from './event-envelope.js';
 import { KeyedLock } from './keyed-lock.js';
+import { StoreRetry } from './store-retry.js';
 import { EVENT_STORE } from '../module/tokens.js';
 
 /** A stream folded into its decider's state. `revision` is -1n for a stream with no events. */
@@ -54,7 +55,10 @@ export class StreamRepository {
   private readonly locks = new KeyedLock();
   private readonly cache = new Map<string, Loaded<unknown>>();
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly retry: StoreRetry,
+  ) {}
 
   /** Runs `work` while no other command of this process writes the stream. */
   exclusive<T>(streamName: string, work: () => Promise<T>): Promise<T> {
@@ -106,9 +110,9 @@ export class StreamRepository {
         if (events.length === 0) return E.right({ before: loaded.state, appended: [], position: loaded.lastPosition });
         const { events: toAppend } = envelope(streamName, loaded.revision + 1n, loaded.lastHash, events, context, options.idSeed);
         try {
-          const result = await this.store.appendToStream(streamName, toAppend, {
-            expectedRevision: loaded.revision < 0n ? 'no_stream' : loaded.revision,
-          });
+          // Safe to retry: the event ids derive from the command (see StoreRetry).
+          const expectedRevision = loaded.revision < 0n ? 'no_stream' : loaded.revision;
+          const result = await this.retry.run(() => this.store.appendToStream(streamName, toAppend, { expectedRevision }));
           return E.right({ before: loaded.state, appended: events, position: result.position });
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
@@ -127,7 +131,7 @@ export class StreamRepository {
 
   private async readAfter(streamName: string, revision: bigint): Promise<RecordedEvent[]> {
     try {
-      return await this.store.readStream(streamName, { fromRevision: revision + 1n });
+      return await this.retry.run(() => this.store.readStream(streamName, { fromRevision: revision + 1n }));
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw error;
