@@ -1,3 +1,4 @@
+import { fieldPath } from '@runtree/orchestration';
 import { inputRejection } from './input-rejection.js';
 
 export type QueryParams = { readonly [key: string]: unknown };
@@ -7,7 +8,7 @@ export function allowOnlyQueryKeys(query: QueryParams, allowed: readonly string[
   const unknown = Object.keys(query).find((key) => !allowed.includes(key));
   if (unknown !== undefined) {
     const reason = allowed.length === 0 ? 'is not supported: this route takes no query parameters' : `is not supported (supported: ${allowed.join(', ')})`;
-    throw inputRejection('unsupported_option', unknown, reason);
+    throw inputRejection('unsupported_option', fieldPath('', unknown), reason);
   }
 }
 
