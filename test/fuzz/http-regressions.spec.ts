@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { expectRefused, startFuzzApp, type FuzzApp } from './support/http-fuzz.js';
 
 // The counterexamples the HTTP fuzz found, shrunk, each kept as a plain example beside its fix
-// (apps/runtree/src/http/error-envelope.filter.ts, libs/orchestration/src/validation/report.ts).
+// (apps/runtree/src/http/error-envelope.filter.ts, libs/orchestration/src/validation/report.ts,
+// apps/runtree/src/http/admin.controller.ts).
 
 let app: FuzzApp;
 beforeAll(async () => {
@@ -45,5 +46,15 @@ describe('an unknown key that is empty (was reported as the field "options")', (
   it('names the key as [""]', async () => {
     const request = { method: 'POST', url: '/runs/fuzz-run/cancel', headers: { 'Content-Type': 'application/json' }, body: '{"":{}}' } as const;
     await expectRefused(app, request, { statuses: [400], codes: ['unsupported_option'], fields: ['[""]'] });
+  });
+});
+
+describe('an admin route given options it does not take (was 200: the read models were cleared)', () => {
+  it.each([
+    ['/admin/clear', '{"dryRun":true}', 'dryRun'],
+    ['/admin/rebuild?from=0', '{}', 'from'],
+  ])('POST %s %s is refused naming %s, or refused whole when admin routes are off', async (url, body, field) => {
+    const request = { method: 'POST', url, headers: { 'Content-Type': 'application/json' }, body } as const;
+    await expectRefused(app, request, { fields: [field], fieldStatuses: [400] });
   });
 });

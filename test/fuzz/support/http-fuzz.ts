@@ -21,6 +21,8 @@ export interface Refusal {
   readonly codes?: readonly string[];
   /** The field the error names, in `details.field` (exactly or as the head of its path) and in the message: one of these. */
   readonly fields?: readonly string[];
+  /** Check `fields` only on these statuses (a route switched off answers 404 naming no field). Default: on every status. */
+  readonly fieldStatuses?: readonly number[];
 }
 
 export interface FuzzApp extends HttpApp {
@@ -74,7 +76,7 @@ export function expectRefusal(response: Response, refusal: Refusal): void {
   const error = (response.body as { error?: Partial<ErrorBody> } | undefined)?.error;
   if (typeof error?.code !== 'string' || typeof error.message !== 'string' || error.message === '') throw refused('expected { error: { code, message } }');
   if (refusal.codes && !refusal.codes.includes(error.code)) throw refused(`expected code ${refusal.codes.join(' or ')}`);
-  if (refusal.fields === undefined) return;
+  if (refusal.fields === undefined || (refusal.fieldStatuses && !refusal.fieldStatuses.includes(status))) return;
   const field = String(error.details?.field);
   const named = refusal.fields.find((expected) => field === expected || field.startsWith(`${expected}.`) || field.startsWith(`${expected}[`));
   if (named === undefined) throw refused(`expected details.field to name ${refusal.fields.map((expected) => JSON.stringify(expected)).join(' or ')}`);

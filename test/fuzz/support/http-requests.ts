@@ -56,7 +56,7 @@ function idempotencyKeyCases(route: HttpRoute, fixture: Fixture): fc.Arbitrary<H
 const objectText = '{"kind":"x"}';
 
 /** Bodies that are no JSON object: broken JSON, arrays and scalars, other media types, charsets and encodings, too large or too deep. */
-function rawBodyCases(route: HttpRoute, fixture: Fixture): fc.Arbitrary<HttpCase> | undefined {
+export function rawBodyCases(route: HttpRoute, fixture: Fixture): fc.Arbitrary<HttpCase> | undefined {
   if (route.method !== 'POST') return undefined;
   const url = pathOf(route, fixture);
   const body = (statuses: number[], fields = ['body']): Refusal => ({ statuses, codes: ['invalid_option', 'unsupported_option'], fields });
@@ -139,9 +139,9 @@ function validQuery(route: HttpRoute): string {
   return route.query?.timeout ? `?${route.query.timeout}=0` : '';
 }
 
-/** The route's request with a valid body (the required fields only) or the given query. */
+/** The route's request with the given query and, on a POST, a valid body (the required fields only). */
 function withBody(route: HttpRoute, url: string, query = ''): FuzzRequest {
-  return route.method === 'GET' ? { method: 'GET', url: `${url}${query}` } : post(url, JSON.stringify(requiredFields(route)));
+  return route.method === 'GET' ? { method: 'GET', url: `${url}${query}` } : post(`${url}${query}`, JSON.stringify(requiredFields(route)));
 }
 
 /** The body fields a route requires, with valid values. */
@@ -165,7 +165,7 @@ function queryCases(route: HttpRoute, fixture: Fixture): fc.Arbitrary<HttpCase> 
   const cases: fc.Arbitrary<HttpCase>[] = [
     fc.tuple(unknownKey(known).filter(noLoneSurrogate), text).map(([key, value]) => ({
       label: `unknown query key ${preview(key)}`,
-      request: { method: 'GET', url: `${url}${queryString([[key, value]])}` },
+      request: withBody(route, url, queryString([[key, value]])),
       refusal: { statuses: [400], codes: ['unsupported_option'], fields: [fieldPath('', key)] },
     })),
   ];
@@ -174,12 +174,12 @@ function queryCases(route: HttpRoute, fixture: Fixture): fc.Arbitrary<HttpCase> 
     cases.push(
       fc.tuple(fc.constantFrom(...query.booleans), notBoolean).map(([key, value]) => ({
         label: `${key}=${preview(value)}`,
-        request: { method: 'GET', url: `${url}${queryString([[key, value]])}` },
+        request: withBody(route, url, queryString([[key, value]])),
         refusal: { statuses: [400], codes: ['invalid_option'], fields: [key] },
       })),
       fc.tuple(fc.constantFrom(...query.booleans), fc.constantFrom('true', 'false'), fc.constantFrom('true', 'false')).map(([key, first, second]) => ({
         label: `${key} repeated`,
-        request: { method: 'GET', url: `${url}${queryString([[key, first], [key, second]])}` },
+        request: withBody(route, url, queryString([[key, first], [key, second]])),
         refusal: { statuses: [400], codes: ['invalid_option'], fields: [key] },
       })),
     );
@@ -188,13 +188,13 @@ function queryCases(route: HttpRoute, fixture: Fixture): fc.Arbitrary<HttpCase> 
   if (timeout !== undefined) {
     const refusal: Refusal = { statuses: [400], codes: ['invalid_timeout'], fields: [timeout] };
     cases.push(
-      invalidTimeoutText.map((value) => ({ label: `${timeout}=${value.slice(0, 40)}`, request: { method: 'GET', url: `${url}${queryString([[timeout, value]])}` }, refusal })),
+      invalidTimeoutText.map((value) => ({ label: `${timeout}=${value.slice(0, 40)}`, request: withBody(route, url, queryString([[timeout, value]])), refusal })),
       fc.tuple(fc.nat({ max: 5 }), fc.nat({ max: 5 })).map(([first, second]) => ({
         label: `${timeout} repeated`,
-        request: { method: 'GET', url: `${url}${queryString([[timeout, String(first)], [timeout, String(second)]])}` },
+        request: withBody(route, url, queryString([[timeout, String(first)], [timeout, String(second)]])),
         refusal,
       })),
-      fc.constant({ label: `${timeout} missing`, request: { method: 'GET', url }, refusal }),
+      fc.constant({ label: `${timeout} missing`, request: withBody(route, url), refusal }),
     );
   }
   return fc.oneof(...cases);

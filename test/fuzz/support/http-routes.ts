@@ -52,8 +52,8 @@ export const apiRoutes: readonly HttpRoute[] = [
 ];
 
 export const adminRoutes: readonly HttpRoute[] = [
-  { method: 'POST', template: '/admin/clear', body: { fields: [], refusedKeys: [] } },
-  { method: 'POST', template: '/admin/rebuild', body: { fields: [], refusedKeys: [] } },
+  { method: 'POST', template: '/admin/clear', body: { fields: [], refusedKeys: [] }, query: { booleans: [] } },
+  { method: 'POST', template: '/admin/rebuild', body: { fields: [], refusedKeys: [] }, query: { booleans: [] } },
 ];
 
 /** Query keys a route may take in a later version (journal paging): never generated as unknown keys. */

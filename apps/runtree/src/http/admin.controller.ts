@@ -1,8 +1,10 @@
-import { Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Controller, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Orchestrator } from '@runtree/orchestration';
 import { ApiRoute } from './api-route.decorator.js';
+import { CommandBody, type JsonBody } from './command-body.js';
 import { schemaRef } from './openapi-schemas.js';
+import { refuseAnyInput, type QueryParams } from './query-params.js';
 
 type Ok = { readonly ok: true };
 
@@ -15,7 +17,8 @@ export class AdminController {
   @Post('clear')
   @HttpCode(HttpStatus.OK)
   @ApiRoute({ summary: 'Forget the read models and move their checkpoint to the end of the log', status: HttpStatus.OK, result: schemaRef('Ok') })
-  async clear(): Promise<Ok> {
+  async clear(@CommandBody() body: JsonBody, @Query() query: QueryParams): Promise<Ok> {
+    refuseAnyInput(query, body);
     await this.orchestrator.clear();
     return { ok: true };
   }
@@ -23,7 +26,8 @@ export class AdminController {
   @Post('rebuild')
   @HttpCode(HttpStatus.OK)
   @ApiRoute({ summary: 'Replay the whole journal into fresh read models', status: HttpStatus.OK, result: schemaRef('Ok') })
-  async rebuild(): Promise<Ok> {
+  async rebuild(@CommandBody() body: JsonBody, @Query() query: QueryParams): Promise<Ok> {
+    refuseAnyInput(query, body);
     await this.orchestrator.rebuild();
     return { ok: true };
   }
