@@ -92,9 +92,14 @@ export function jsonText(value: unknown): string {
   return text.replace(/"\\u0000nested:(\d+)"/g, (_match, index: string) => markers[Number(index)].text());
 }
 
-/** The value as a JSON transport delivers it: markers become real nesting. */
+/** The value with its markers made real nesting (as a transport's JSON.parse gives them); every other value is kept as it is. */
 export function materialized(value: unknown): unknown {
-  return JSON.parse(jsonText(value));
+  if (value instanceof NestedJson) return JSON.parse(value.text());
+  if (Array.isArray(value)) return value.map(materialized);
+  if (typeof value !== 'object' || value === null) return value;
+  const copy: { [key: string]: unknown } = {};
+  for (const [key, item] of Object.entries(value)) Object.defineProperty(copy, key, { value: materialized(item), enumerable: true, writable: true, configurable: true });
+  return copy;
 }
 
 /** Levels past maxJsonDepth: just over, and 100,000 deep. */

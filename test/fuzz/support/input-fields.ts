@@ -7,6 +7,7 @@ import {
   hostileText,
   invalidIdString,
   invalidLabel,
+  invalidTimeoutNumber,
   nested,
   NestedJson,
   nonObjectJson,
@@ -20,7 +21,7 @@ import {
 // Every field of every input, read from the codecs themselves: a field added to a codec is fuzzed
 // without touching this suite, and a codec of a kind this file does not know fails the suite.
 
-export type FieldKind = 'id' | 'substrateId' | 'label' | 'metadata' | 'payload' | 'sessionTarget' | 'threadTarget' | 'boolean';
+export type FieldKind = 'id' | 'substrateId' | 'label' | 'metadata' | 'payload' | 'sessionTarget' | 'threadTarget' | 'boolean' | 'parent' | 'timeout';
 
 const kindOfCodecName: { readonly [codecName: string]: FieldKind } = {
   'an id': 'id',
@@ -85,6 +86,8 @@ const codeOfKind: { readonly [K in FieldKind]: ErrorCode } = {
   boolean: 'invalid_option',
   sessionTarget: 'invalid_session_target',
   threadTarget: 'invalid_thread_target',
+  parent: 'invalid_parent',
+  timeout: 'invalid_timeout',
 };
 
 const nonBooleanJson = fc.oneof(nonStringJson.filter((value) => typeof value !== 'boolean'), fc.constantFrom('true', 'false', '', 'yes'));
@@ -150,6 +153,10 @@ function badValueOf(kind: FieldKind): fc.Arbitrary<BadValue> {
       return badSessionTarget.map(plain);
     case 'threadTarget':
       return badThreadTarget.map(plain);
+    case 'parent':
+      return fc.oneof(nonStringJson.filter((value) => !isObjectWith(value, 'runId')), invalidIdString, fc.oneof(invalidIdString, nonStringJson).map((runId) => ({ runId }))).map(plain);
+    case 'timeout':
+      return invalidTimeoutNumber.map(plain);
   }
 }
 
@@ -171,6 +178,10 @@ export function goodValueOf(kind: FieldKind): fc.Arbitrary<unknown> {
     case 'sessionTarget':
     case 'threadTarget':
       return fc.constantFrom('inherit', 'none');
+    case 'parent':
+      return fc.oneof(validId, validId.map((runId) => ({ runId, status: 'running' })));
+    case 'timeout':
+      return fc.constantFrom(0, 1);
   }
 }
 
