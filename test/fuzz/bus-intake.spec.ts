@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { positionToString, type EventStore } from '@runtree/event-store';
+import type { EventStore } from '@runtree/event-store';
 import { EVENT_STORE, Orchestrator } from '@runtree/orchestration';
 import { busOperations } from '../../apps/runtree/src/bus/index.js';
 import { BusIntake } from '../../apps/runtree/src/bus/bus-intake.js';
 import { busConfig, startBusApp, uniquePrefix } from '../e2e/bus/bus-harness.js';
 import { busShape, expectErrorReply, hostilePayloads } from './support/bus-cases.js';
 import { FuzzTally } from './support/fuzz-tally.js';
+import { journalHead } from './support/journal-head.js';
+import { materialized } from './support/hostile-values.js';
 import type { Fixture } from './support/http-routes.js';
 
 // Every bus pattern, fuzzed in-process through the intake both transports hand their messages to:
@@ -37,18 +39,14 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function head(): Promise<string> {
-  const position = await store.headPosition();
-  return position === 'start' ? position : positionToString(position);
-}
 
 describe.each(busOperations.map((operation) => [operation]))('%s', (operation) => {
   it('replies to every hostile payload with an error naming the field, appending nothing', async () => {
     await tally.check(operation, hostilePayloads(busShape(operation), fixture), async (hostile) => {
-      const before = await head();
-      const reply = await intake.handle(operation, hostile.payload);
+      const before = await journalHead(store);
+      const reply = await intake.handle(operation, materialized(hostile.payload));
       expectErrorReply(reply, hostile);
-      expect(await head()).toBe(before);
+      expect(await journalHead(store)).toBe(before);
     }, CASES_PER_PATTERN);
     expect(await intake.handle('run.status', { runId: fixture.runId })).toMatchObject({ ok: true, value: { run: { status: 'running' } } });
   }, 120_000);

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { busPayloads, type BusOperation } from '../../../apps/runtree/src/bus/index.js';
 import { ObjectType } from '../../../libs/orchestration/src/validation/object-codec.js';
-import { materialized } from './hostile-values.js';
 import { defectOf, inputShape, preview, validInput, type FieldKind, type InputField, type InputShape, type OptionsName } from './input-fields.js';
 import type { Fixture } from './http-routes.js';
 
@@ -64,6 +63,7 @@ export function busShape(operation: BusOperation): BusShape {
 /** A hostile payload and how its error reply must look. */
 export interface BusCase {
   readonly label: string;
+  /** May hold `NestedJson` markers: `materialized` gives the value, `jsonText` the wire bytes. */
   readonly payload: unknown;
   readonly code: string;
   readonly field: string;
@@ -87,7 +87,7 @@ function validPayload(shape: BusShape, fixture: Fixture): fc.Arbitrary<{ [key: s
 export function hostilePayloads(shape: BusShape, fixture: Fixture): fc.Arbitrary<BusCase> {
   const argumentDefects = fc.tuple(validPayload(shape, fixture), defectOf(shape.arguments)).map(([valid, defect]) => ({
     label: `${shape.operation} ${defect.label}`,
-    payload: materialized(defect.apply(valid)),
+    payload: defect.apply(valid),
     code: defect.code,
     field: defect.field,
   }));
@@ -106,7 +106,7 @@ export function hostilePayloads(shape: BusShape, fixture: Fixture): fc.Arbitrary
     cases.push(
       fc.tuple(validPayload(shape, fixture), validInput(options), defectOf(options)).map(([valid, optionsValid, defect]) => ({
         label: `${shape.operation} options.${defect.label}`,
-        payload: materialized({ ...valid, options: defect.apply(optionsValid) }),
+        payload: { ...valid, options: defect.apply(optionsValid) },
         code: defect.code,
         field: defect.field,
       })),

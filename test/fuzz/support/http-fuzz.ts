@@ -1,9 +1,9 @@
 import type { EventStore } from '@runtree/event-store';
-import { positionToString } from '@runtree/event-store';
 import { EVENT_STORE } from '@runtree/orchestration';
 import request, { type Response } from 'supertest';
 import { startHttpApp, type ErrorBody, type HttpApp } from '../../e2e/http/http-app.js';
 import type { Fixture } from './http-routes.js';
+import { journalHead } from './journal-head.js';
 
 /** A request as the fuzz suite sends it: the body as raw bytes, so it can be anything. */
 export interface FuzzRequest {
@@ -28,7 +28,7 @@ export interface Refusal {
 export interface FuzzApp extends HttpApp {
   readonly fixture: Fixture;
   send(request: FuzzRequest): Promise<Response>;
-  /** The store's head, to compare before and after a request. */
+  /** The journal's head, to compare before and after a request (see journalHead). */
   head(): Promise<string>;
 }
 
@@ -51,10 +51,7 @@ export async function startFuzzApp(): Promise<FuzzApp> {
       for (const [name, value] of Object.entries(fuzzed.headers ?? {})) pending = pending.set(name, value);
       return fuzzed.body === undefined ? pending : pending.send(fuzzed.body);
     },
-    head: async () => {
-      const head = await store.headPosition();
-      return head === 'start' ? head : positionToString(head);
-    },
+    head: () => journalHead(store),
   };
 }
 
