@@ -6,10 +6,10 @@ import { busOperations } from '../../apps/runtree/src/bus/index.js';
 import { BusIntake } from '../../apps/runtree/src/bus/bus-intake.js';
 import { busConfig, startBusApp, uniquePrefix } from '../e2e/bus/bus-harness.js';
 import { busShape, expectErrorReply, hostilePayloads } from './support/bus-cases.js';
+import { createFixture, type Fixture } from './support/fixture.js';
 import { FuzzTally } from './support/fuzz-tally.js';
 import { journalHead } from './support/journal-head.js';
 import { materialized } from './support/hostile-values.js';
-import type { Fixture } from './support/http-routes.js';
 
 // Every bus pattern, fuzzed in-process through the intake both transports hand their messages to:
 // each hostile payload gets `{ ok: false, error }` naming the field, the handler never throws, and
@@ -26,12 +26,7 @@ beforeAll(async () => {
   app = await startBusApp(busConfig(uniquePrefix(), ':memory:', {}));
   intake = app.get(BusIntake);
   store = app.get<symbol, EventStore>(EVENT_STORE);
-  const orchestrator = app.get(Orchestrator);
-  const { sessionId } = await orchestrator.openSession({ sessionId: 'fuzz-session' });
-  const { threadId } = await orchestrator.startThread(sessionId, { threadId: 'fuzz-thread' });
-  const { runId } = await orchestrator.startRun({ runId: 'fuzz-run', sessionId, threadId });
-  const { stepId } = await orchestrator.startStep(runId, { stepId: 'fuzz-step' });
-  fixture = { runId, stepId, sessionId, threadId };
+  fixture = await createFixture(app.get(Orchestrator));
 });
 
 afterAll(async () => {

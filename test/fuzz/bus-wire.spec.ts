@@ -7,10 +7,10 @@ import { busOperations } from '../../apps/runtree/src/bus/index.js';
 import { RABBITMQ_COMMAND_PREFETCH } from '../../apps/runtree/src/bus/bus-transports.js';
 import { brokersAvailable, busConfig, deleteRabbitmqResources, startBusApp, uniquePrefix } from '../e2e/bus/bus-harness.js';
 import { busShape, expectErrorReply, hostilePayloads } from './support/bus-cases.js';
+import { createFixture, type Fixture } from './support/fixture.js';
 import { FuzzTally } from './support/fuzz-tally.js';
 import { journalHead } from './support/journal-head.js';
 import { hostileText, jsonText } from './support/hostile-values.js';
-import type { Fixture } from './support/http-routes.js';
 import { natsWireCaller, rabbitmqWireCaller, type WireCaller } from './support/wire-clients.js';
 
 // A sample of the bus fuzz on the real brokers, as bytes on the wire: hostile payloads of every
@@ -36,12 +36,7 @@ describeWithBrokers('hostile messages on the brokers', () => {
   beforeAll(async () => {
     app = await startBusApp(busConfig(prefix, ':memory:', { nats: true, rabbitmq: true }));
     store = app.get<symbol, EventStore>(EVENT_STORE);
-    const orchestrator = app.get(Orchestrator);
-    const { sessionId } = await orchestrator.openSession({ sessionId: 'fuzz-session' });
-    const { threadId } = await orchestrator.startThread(sessionId, { threadId: 'fuzz-thread' });
-    const { runId } = await orchestrator.startRun({ runId: 'fuzz-run', sessionId, threadId });
-    const { stepId } = await orchestrator.startStep(runId, { stepId: 'fuzz-step' });
-    fixture = { runId, stepId, sessionId, threadId };
+    fixture = await createFixture(app.get(Orchestrator));
     callers.NATS = await natsWireCaller(prefix);
     callers.RabbitMQ = await rabbitmqWireCaller(prefix);
   });

@@ -11,8 +11,8 @@ import { adminRoutes, routeName } from './support/http-routes.js';
 // 4xx, naming the body or query key when it is a 400/413/415 (switched off or unauthorized, they
 // answer 401/403/404 naming no field). The ops routes take none either and ignore a query.
 
-const ADMIN_CASES_PER_ROUTE = 100;
-const OPS_CASES_PER_ROUTE = 60;
+const ADMIN_CASES_PER_ROUTE = 60;
+const OPS_CASES_PER_ROUTE = 30;
 const tally = new FuzzTally('http admin and ops', 'routes');
 let app: FuzzApp;
 

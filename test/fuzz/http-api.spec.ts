@@ -8,7 +8,7 @@ import { apiRoutes, paramsOf, routeName } from './support/http-routes.js';
 // field that is wrong, with nothing appended to the journal, and the service keeps answering.
 
 const HOSTILE_CASES_PER_ROUTE = 100;
-const UNKNOWN_ID_CASES_PER_ROUTE = 15;
+const UNKNOWN_ID_CASES_PER_ROUTE = 10;
 const tally = new FuzzTally('http', 'routes');
 let app: FuzzApp;
 

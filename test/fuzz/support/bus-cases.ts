@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { busPayloads, type BusOperation } from '../../../apps/runtree/src/bus/index.js';
 import { ObjectType } from '../../../libs/orchestration/src/validation/object-codec.js';
 import { defectOf, inputShape, preview, validInput, type FieldKind, type InputField, type InputShape, type OptionsName } from './input-fields.js';
-import type { Fixture } from './http-routes.js';
+import type { Fixture } from './fixture.js';
 
 // Every bus pattern's payload, read from its codec (bus-payloads.ts): its top-level arguments, and
 // for `options` the facade's options codec the operation passes them to (bus-operations.ts).

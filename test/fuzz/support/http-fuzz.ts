@@ -1,8 +1,8 @@
 import type { EventStore } from '@runtree/event-store';
-import { EVENT_STORE } from '@runtree/orchestration';
+import { EVENT_STORE, Orchestrator } from '@runtree/orchestration';
 import request, { type Response } from 'supertest';
 import { startHttpApp, type ErrorBody, type HttpApp } from '../../e2e/http/http-app.js';
-import type { Fixture } from './http-routes.js';
+import { createFixture, type Fixture } from './fixture.js';
 import { journalHead } from './journal-head.js';
 
 /** A request as the fuzz suite sends it: the body as raw bytes, so it can be anything. */
@@ -35,17 +35,13 @@ export interface FuzzApp extends HttpApp {
 /** The service on an in-memory store, with a running run and step, an open session and thread to aim at. */
 export async function startFuzzApp(): Promise<FuzzApp> {
   const h = await startHttpApp();
-  const created = async (path: string, body: object) => (await h.http.post(path).send(body).expect(201)).body as Record<string, string>;
-  const { sessionId } = await created('/sessions', { sessionId: 'fuzz-session' });
-  const { threadId } = await created(`/sessions/${sessionId}/threads`, { threadId: 'fuzz-thread' });
-  const { runId } = await created('/runs', { runId: 'fuzz-run', sessionId, threadId });
-  const { stepId } = await created(`/runs/${runId}/steps`, { stepId: 'fuzz-step' });
+  const fixture = await createFixture(h.app.get(Orchestrator));
   const store = h.app.get<symbol, EventStore>(EVENT_STORE);
   // One listening server for every case: supertest would otherwise listen and close once per request.
   const server = request(await h.listen());
   return {
     ...h,
-    fixture: { runId, stepId, sessionId, threadId },
+    fixture,
     send: (fuzzed) => {
       let pending = server[fuzzed.method.toLowerCase() as 'get'](fuzzed.url);
       for (const [name, value] of Object.entries(fuzzed.headers ?? {})) pending = pending.set(name, value);

@@ -3,7 +3,8 @@ import { defaultValidationLimits, fieldPath } from '@runtree/orchestration';
 import type { FuzzRequest, Refusal } from './http-fuzz.js';
 import { hostileText, invalidIdPathSegment, invalidIdString, invalidTimeoutText, jsonText, nested, unknownKey, validId } from './hostile-values.js';
 import { defectOf, preview, validInput } from './input-fields.js';
-import { paramError, paramsOf, pathOf, reservedQueryKeys, type Fixture, type HttpRoute, type QueryShape } from './http-routes.js';
+import type { Fixture } from './fixture.js';
+import { paramError, paramsOf, pathOf, reservedQueryKeys, type HttpRoute, type QueryShape } from './http-routes.js';
 
 /** A hostile request and how it must be refused. */
 export interface HttpCase {

@@ -1,13 +1,9 @@
 import type { ErrorCode } from '@runtree/orchestration';
+import type { Fixture, PathParam } from './fixture.js';
 import { inputShape, type InputField, type InputShape } from './input-fields.js';
 
 // Every route of the HTTP API, with what its path, body and query take. Bodies are read from the
 // facade's codecs (see input-fields.ts); only the arguments a controller takes beside them are listed.
-
-export type PathParam = 'runId' | 'stepId' | 'sessionId' | 'threadId';
-
-/** Existing records the routes are aimed at, so that a defect is the only thing wrong with a request. */
-export type Fixture = { readonly [P in PathParam]: string };
 
 export interface QueryShape {
   /** Keys taking `'true'` / `'false'`. */
