@@ -10,6 +10,7 @@ import { apiRoutes, paramsOf, routeName } from './support/http-routes.js';
 const HOSTILE_CASES_PER_ROUTE = 100;
 const UNKNOWN_ID_CASES_PER_ROUTE = 10;
 const tally = new FuzzTally('http', 'routes');
+const prototypeKeys = Object.getOwnPropertyNames(Object.prototype);
 let app: FuzzApp;
 
 beforeAll(async () => {
@@ -38,4 +39,20 @@ describe.each(apiRoutes.filter((route) => paramsOf(route).length > 0).map((route
     if (requests === undefined) throw new Error(`${name} has no path parameter`);
     await tally.check(name, requests, (hostile) => expectRefused(app, hostile.request, hostile.refusal), UNKNOWN_ID_CASES_PER_ROUTE);
   }, 60_000);
+});
+
+describe('after every route was fuzzed', () => {
+  it('left Object.prototype as it was: no __proto__ or constructor key reached it', () => {
+    expect(Object.getOwnPropertyNames(Object.prototype)).toEqual(prototypeKeys);
+    expect(Object.entries(Object.prototype)).toEqual([]);
+  });
+
+  it('answers a URL over Node\'s 16 KiB header limit with a bare 431 before Express sees it, appending nothing', async () => {
+    // Node's HTTP parser answers before any route: no error envelope is possible there (see the report).
+    const before = await app.head();
+    const response = await app.send({ method: 'GET', url: `/runs/${'r'.repeat(20_000)}/status` });
+    expect(response.status).toBe(431);
+    expect(await app.head()).toBe(before);
+    await expectStillAnswering();
+  });
 });
