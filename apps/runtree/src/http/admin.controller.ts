@@ -1,9 +1,11 @@
-import { Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Controller, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../security/admin-only.decorator.js';
 import { Orchestrator } from '@runtree/orchestration';
 import { ApiRoute } from './api-route.decorator.js';
+import { CommandBody, type JsonBody } from './command-body.js';
 import { schemaRef } from './openapi-schemas.js';
+import { refuseAnyInput, type QueryParams } from './query-params.js';
 
 type Ok = { readonly ok: true };
 
@@ -20,7 +22,8 @@ export class AdminController {
   @Post('clear')
   @HttpCode(HttpStatus.OK)
   @ApiRoute({ summary: 'Forget the read models and move their checkpoint to the end of the log', status: HttpStatus.OK, result: schemaRef('Ok'), errors: adminErrors })
-  async clear(): Promise<Ok> {
+  async clear(@CommandBody() body: JsonBody, @Query() query: QueryParams): Promise<Ok> {
+    refuseAnyInput(query, body);
     await this.orchestrator.clear();
     return { ok: true };
   }
@@ -28,7 +31,8 @@ export class AdminController {
   @Post('rebuild')
   @HttpCode(HttpStatus.OK)
   @ApiRoute({ summary: 'Replay the whole journal into fresh read models', status: HttpStatus.OK, result: schemaRef('Ok'), errors: adminErrors })
-  async rebuild(): Promise<Ok> {
+  async rebuild(@CommandBody() body: JsonBody, @Query() query: QueryParams): Promise<Ok> {
+    refuseAnyInput(query, body);
     await this.orchestrator.rebuild();
     return { ok: true };
   }

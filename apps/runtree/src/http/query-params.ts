@@ -1,3 +1,5 @@
+import { fieldPath } from '@runtree/orchestration';
+import type { JsonBody } from './command-body.js';
 import { inputRejection } from './input-rejection.js';
 
 export type QueryParams = { readonly [key: string]: unknown };
@@ -7,7 +9,7 @@ export function allowOnlyQueryKeys(query: QueryParams, allowed: readonly string[
   const unknown = Object.keys(query).find((key) => !allowed.includes(key));
   if (unknown !== undefined) {
     const reason = allowed.length === 0 ? 'is not supported: this route takes no query parameters' : `is not supported (supported: ${allowed.join(', ')})`;
-    throw inputRejection('unsupported_option', unknown, reason);
+    throw inputRejection('unsupported_option', fieldPath('', unknown), reason);
   }
 }
 
@@ -35,4 +37,11 @@ export function booleanQuery<K extends string>(query: QueryParams, keys: readonl
     if (value !== undefined) parsed[key] = value;
   }
   return parsed;
+}
+
+/** For routes that take no input: any query or body key is refused, so `{ "dryRun": true }` is never taken for a go-ahead. */
+export function refuseAnyInput(query: QueryParams, body: JsonBody): void {
+  allowOnlyQueryKeys(query, []);
+  const key = Object.keys(body)[0];
+  if (key !== undefined) throw inputRejection('unsupported_option', fieldPath('', key), 'is not supported: this route takes no body');
 }

@@ -3,6 +3,7 @@ import { Buffer } from 'node:buffer';
 import type { JsonValue } from '@runtree/event-store';
 import type { JsonObject } from '../api/model.js';
 import { codecFromValidate } from './coded-codec.js';
+import { keyStep } from './field-path.js';
 import { describeType } from './object-codec.js';
 import type { ValidationLimits } from './validation-limits.js';
 
@@ -43,15 +44,11 @@ function copyJson(value: unknown, at: string, depth: number, ancestors: Set<obje
       throw new NotJson(at, `holds a ${value.constructor?.name ?? 'non-plain object'}, not a plain JSON object`);
     }
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, copyJson(item, `${at}${keyPath(key)}`, depth + 1, ancestors, maxDepth)]),
+      Object.entries(value).map(([key, item]) => [key, copyJson(item, `${at}${keyStep(key)}`, depth + 1, ancestors, maxDepth)]),
     );
   } finally {
     ancestors.delete(value);
   }
-}
-
-function keyPath(key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
 interface JsonRules {

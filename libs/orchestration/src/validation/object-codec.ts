@@ -25,7 +25,12 @@ const unknownKey = coded('unsupported_option', t.never);
  * left out of the result. Only own keys are read, so inherited properties never count.
  */
 export class ObjectType<A> extends t.Type<A, A, unknown> {
-  constructor(name: string, shape: ObjectShape<t.Props, t.Props>, rules: ObjectRules) {
+  constructor(
+    name: string,
+    /** The keys and their codecs, readable so tools (the fuzz suite) can enumerate every field. */
+    readonly shape: ObjectShape<t.Props, t.Props>,
+    readonly rules: ObjectRules,
+  ) {
     const validate: t.Validate<unknown, A> = (u, c) => {
       if (typeof u !== 'object' || u === null || Array.isArray(u)) {
         return t.failure(u, c, `must be an object, not ${describeType(u)}`);

@@ -173,3 +173,14 @@ describe('session, thread, step and command options', () => {
     expect(parseCommandOptions({ runId: 'r' })).toMatchObject(failsWith('unsupported_option', 'runId'));
   });
 });
+
+describe('unknown keys that are no identifier', () => {
+  it.each([
+    ['', '[""]'],
+    [' ', '[" "]'],
+    ['a.b', '["a.b"]'],
+    ['\u0000', '["\\u0000"]'],
+  ])('name the key %p unambiguously as %s (an empty key was named "options")', (key, field) => {
+    expect(parseCommandOptions({ [key]: {} })).toMatchObject(failsWith('unsupported_option', field));
+  });
+});

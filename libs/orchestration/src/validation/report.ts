@@ -2,6 +2,7 @@ import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import { domainError, type DomainError, type ErrorCode } from '../api/errors.js';
 import { CodedType } from './coded-codec.js';
+import { fieldPath } from './field-path.js';
 import { ObjectType } from './object-codec.js';
 
 /** What went wrong with an input, in the terms of the spec: a code, the field's path and why. */
@@ -54,7 +55,7 @@ function pathOf(context: t.Context): string {
   let path = '';
   for (let i = 1; i < context.length; i++) {
     const parent = context[i - 1].type;
-    if (parent instanceof ObjectType) path = joinPath(path, context[i].key);
+    if (parent instanceof ObjectType) path = fieldPath(path, context[i].key);
     else if (parent instanceof t.ArrayType) path += `[${context[i].key}]`;
   }
   return path;
