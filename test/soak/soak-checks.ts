@@ -27,8 +27,14 @@ function gauge(metrics: string, name: string): number | undefined {
   return value === undefined ? undefined : Number(value);
 }
 
-/** Once every client is done: no await is still waiting, and no run is still watched (each watch holds a store subscription). */
-export async function watcherViolations(baseUrl: string, service: SoakService): Promise<string[]> {
+/**
+ * Once every client is done: no await is still waiting, and no run is still watched (each watch holds a
+ * store subscription). A waiter still being served (its request queued on a loaded machine) ends within
+ * its timeout, so the counts are given until `settleMs` to reach zero.
+ */
+export async function watcherViolations(baseUrl: string, service: SoakService, settleMs: number): Promise<string[]> {
+  const deadline = Date.now() + settleMs;
+  while ((service.watchers.watcherCount > 0 || service.watchers.waiterCount > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
   const counts = {
     'watchers (in process)': service.watchers.watcherCount,

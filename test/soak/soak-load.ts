@@ -1,6 +1,6 @@
 import type { AwaitResult, Child, Run } from '@runtree/orchestration';
 import type { SeededRandom } from '../support/seeded-random.js';
-import { isSuccess, type Reply, type RuntreeClient } from '../e2e/process/runtree-client.js';
+import { isSuccess, successBody, type Reply, type RuntreeClient } from '../e2e/process/runtree-client.js';
 import type { SoakFigures } from './soak-figures.js';
 
 type Action = 'start' | 'spawn' | 'delegate' | 'complete' | 'await' | 'cancel';
@@ -154,5 +154,15 @@ function followSuccess(action: Action, target: string, body: unknown, pool: RunP
   }
 }
 
-/** The longest an action can take: the longest await, plus time for a loaded service to answer. */
-export const LONGEST_ACTION_MS = AWAIT_TIMEOUTS_MS.long[1] + 20_000;
+/** The longest await's timeout: after that long, no waiter of a finished client may be left. */
+export const LONGEST_AWAIT_MS = AWAIT_TIMEOUTS_MS.long[1];
+/**
+ * How long a client waits for an answer before it counts none: an overloaded machine queues requests
+ * for tens of seconds (seen: 20 s at 10 requests/s with 200 in flight), and that is slow, not lost.
+ */
+export const REQUEST_TIMEOUT_MS = LONGEST_AWAIT_MS + 120_000;
+
+/** Roots to start before the clients, so they spread over trees instead of all starting their own at once. */
+export async function seedRoots(client: RuntreeClient, pool: RunPool, count: number): Promise<void> {
+  for (let index = 0; index < count; index++) pool.addRoot(successBody<Run>(await client.post('/runs', { kind: 'soak' })).runId);
+}

@@ -11,7 +11,7 @@ import { treeViolations } from '../support/tree-invariants.js';
 import { mebibytes, settledHeapUsed } from './heap.js';
 import { collectTrees, treeAndRebuildViolations, watcherViolations } from './soak-checks.js';
 import { SoakFigures } from './soak-figures.js';
-import { LONGEST_ACTION_MS, RunPool, runClient } from './soak-load.js';
+import { LONGEST_AWAIT_MS, REQUEST_TIMEOUT_MS, RunPool, runClient, seedRoots } from './soak-load.js';
 import { parseSoakOptions, USAGE, type SoakOptions } from './soak-options.js';
 import { startSoakService, type SoakService } from './soak-service.js';
 
@@ -23,11 +23,17 @@ import { startSoakService, type SoakService } from './soak-service.js';
  */
 const HEAP_TOLERANCE_BYTES = 48 * 2 ** 20;
 
+/** Clients per root started before the load: they share the trees from the first request on. */
+const ROOTS_PER_SEEDED_TREE = 10;
+/** Margin on top of the longest await for the last waiters to be answered on a loaded machine. */
+const WATCHER_SETTLE_MARGIN_MS = 10_000;
+
 const log = (line: string) => console.log(`soak: ${line}`);
 
 /** `clients` clients on the pool until `durationS` is over; resolves when the last one has its last answer. */
 async function runLoad(service: SoakService, pool: RunPool, random: SeededRandom, clients: number, durationS: number, figures: SoakFigures): Promise<void> {
-  const client = new RuntreeClient(service.baseUrl, { requestTimeoutMs: LONGEST_ACTION_MS });
+  const client = new RuntreeClient(service.baseUrl, { requestTimeoutMs: REQUEST_TIMEOUT_MS });
+  await seedRoots(client, pool, Math.ceil(clients / ROOTS_PER_SEEDED_TREE));
   const deadline = Date.now() + durationS * 1000;
   await Promise.all(Array.from({ length: clients }, () => runClient(client, pool, seededRandom(random.int(0, 2 ** 31 - 1)), deadline, figures)));
 }
@@ -45,7 +51,7 @@ async function loadAndCheck(service: SoakService, client: RuntreeClient, random:
   if (figures.unexpected.length + figures.transportErrors.length > 40) violations.push('(more unexpected answers left out)');
   if (figures.ok === 0) violations.push('no command was acknowledged: the load did not run');
   if (figures.awaitsUnanswered !== 0) violations.push(`${figures.awaitsUnanswered} awaits got no answer`);
-  violations.push(...(await watcherViolations(service.baseUrl, service)));
+  violations.push(...(await watcherViolations(service.baseUrl, service, LONGEST_AWAIT_MS + WATCHER_SETTLE_MARGIN_MS)));
   const trees = await treeAndRebuildViolations(client, pool.roots, pool.promised);
   violations.push(...trees.violations);
   // The rebuild brought the warm-up's trees back too: they must hold as well.
