@@ -17,7 +17,10 @@ const KILLS_PER_LANE = 25;
 /** SIGKILL_SEED=<seed> replays a failed run's bursts and kill points (timing still varies). */
 const SEED = seedFrom(process.env.SIGKILL_SEED);
 const BUILD_TIMEOUT_MS = 120_000;
-/** About 3 minutes on a loaded 2-core machine; far more only when it is overloaded. */
+/**
+ * Start-ups dominate: 2 s each on a quiet 2-core machine (so 25 cycles of 3-4 s per lane, about 1.5 min),
+ * but 8-25 s with the machine overloaded (load average 14-20 on 2 cores), where the test took 535-641 s.
+ */
 const TEST_TIMEOUT_MS = 900_000;
 
 const hosts: ServiceHost[] = [];
