@@ -1,14 +1,28 @@
 /** Long enough for a busy service; short enough that a request to a dead one cannot stall the test. */
 const REQUEST_TIMEOUT_MS = 10_000;
+/** What test services are started with as RUNTREE_ADMIN_TOKEN, and what admin calls present. */
+export const TEST_ADMIN_TOKEN = 'runtree-test-admin-token';
 
 export interface Reply {
   readonly status: number;
   readonly body: unknown;
 }
 
-/** The HTTP API of one service process, through Node's fetch. */
+export interface RuntreeClientOptions {
+  /** Per request; an await's own timeout must fit in it. Default 10 s. */
+  readonly requestTimeoutMs?: number;
+}
+
+/** The HTTP API of one service process, through Node's fetch (keep-alive connections, pooled per origin). */
 export class RuntreeClient {
-  constructor(private readonly baseUrl: string) {}
+  private readonly requestTimeoutMs: number;
+
+  constructor(
+    private readonly baseUrl: string,
+    options: RuntreeClientOptions = {},
+  ) {
+    this.requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  }
 
   /** Rejects when no response arrives (the process died with the request in flight). */
   async post(path: string, body: object, idempotencyKey?: string): Promise<Reply> {
@@ -20,8 +34,13 @@ export class RuntreeClient {
     return this.send(path, { method: 'GET' });
   }
 
+  /** An admin route (`/admin/rebuild`, `/admin/clear`), with the test token. */
+  async admin(route: 'rebuild' | 'clear'): Promise<Reply> {
+    return this.send(`/admin/${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, body: '{}' });
+  }
+
   private async send(path: string, init: RequestInit): Promise<Reply> {
-    const response = await fetch(`${this.baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const response = await fetch(`${this.baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(this.requestTimeoutMs) });
     return { status: response.status, body: await response.json() };
   }
 }

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import type { RecoveryReport } from '../../../libs/orchestration/src/recovery/startup-recovery.js';
+import { TEST_ADMIN_TOKEN } from './runtree-client.js';
 
 const repo = resolve(import.meta.dirname, '../../..');
 /**
@@ -13,7 +15,10 @@ const repo = resolve(import.meta.dirname, '../../..');
  */
 const SERVICE_MAIN = join(repo, 'dist/e2e-process/apps/runtree/src/main.js');
 const LISTENING = /^Runtree listening on (http:\/\/\S+)$/;
-const START_TIMEOUT_MS = 15_000;
+/** Start-up recovery's log line, printed only when it repaired something. */
+const RECOVERED = /Recovered after restart: (\{[^}]*\})/;
+/** Start-up takes 2 s on an idle 2-core machine, and over 10 s when it is badly overloaded. */
+const START_TIMEOUT_MS = 60_000;
 /** Lines of output kept to explain a service that would not start. */
 const KEPT_LINES = 20;
 
@@ -24,6 +29,8 @@ export async function buildService(): Promise<void> {
 
 export interface ServiceProcess {
   readonly baseUrl: string;
+  /** What start-up recovery repaired before the process served (all zero when nothing was left unfinished). */
+  readonly recovered: RecoveryReport;
   /** SIGKILL, as a crash or an OOM killer would: no shutdown hook runs. Resolves once the process is gone. */
   kill(): Promise<void>;
 }
@@ -32,7 +39,7 @@ export interface ServiceProcess {
 function serviceEnv(sqlitePath: string): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('RUNTREE_') && key !== 'EVENTSTORE_CONNECTION_STRING'));
   // NODE_OPTIONS is jest's (--experimental-vm-modules), not the service's.
-  return { ...inherited, NODE_OPTIONS: '', RUNTREE_SQLITE_PATH: sqlitePath, RUNTREE_HTTP_PORT: '0' };
+  return { ...inherited, NODE_OPTIONS: '', RUNTREE_SQLITE_PATH: sqlitePath, RUNTREE_HTTP_PORT: '0', RUNTREE_ADMIN_TOKEN: TEST_ADMIN_TOKEN };
 }
 
 async function killProcess(child: ChildProcess): Promise<void> {
@@ -48,6 +55,7 @@ async function killProcess(child: ChildProcess): Promise<void> {
  */
 export class ServiceHost {
   private readonly children = new Set<ChildProcess>();
+  private disposed = false;
 
   private constructor(private readonly directory: string) {}
 
@@ -61,22 +69,31 @@ export class ServiceHost {
 
   /** Starts a process and resolves once it prints its listening line (it serves nothing before recovery is done). */
   async start(): Promise<ServiceProcess> {
+    // A test that timed out goes on in the background: it must not start a service on a deleted file and misread it.
+    if (this.disposed) throw new Error('this host was disposed: its SQLite file is gone');
     const child = spawn(process.execPath, [SERVICE_MAIN], { cwd: repo, env: serviceEnv(this.sqlitePath), stdio: ['ignore', 'pipe', 'pipe'] });
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
-    const baseUrl = await listeningUrl(child);
-    return { baseUrl, kill: () => killProcess(child) };
+    const { baseUrl, recovered } = await startUpOutput(child);
+    return { baseUrl, recovered, kill: () => killProcess(child) };
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     await Promise.all([...this.children].map(killProcess));
     await rm(this.directory, { recursive: true, force: true });
   }
 }
 
-/** The URL from the listening line; output is read to the end so the process never blocks on a full pipe. */
-function listeningUrl(child: ChildProcess): Promise<string> {
+const NOTHING_RECOVERED: RecoveryReport = { childrenMaterialized: 0, cancellationsFinished: 0, sessionsClosed: 0 };
+
+/**
+ * The URL from the listening line and the recovery report printed before it; output is read to the
+ * end so the process never blocks on a full pipe.
+ */
+function startUpOutput(child: ChildProcess): Promise<{ baseUrl: string; recovered: RecoveryReport }> {
   const lastLines: string[] = [];
+  let recovered = NOTHING_RECOVERED;
   const keep = (line: string) => {
     if (lastLines.push(line) > KEPT_LINES) lastLines.shift();
   };
@@ -92,11 +109,13 @@ function listeningUrl(child: ChildProcess): Promise<string> {
     createInterface({ input: child.stderr! }).on('line', keep);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       keep(line);
+      const report = RECOVERED.exec(line)?.[1];
+      if (report !== undefined) recovered = JSON.parse(report) as RecoveryReport;
       const url = LISTENING.exec(line)?.[1];
       if (url === undefined) return;
       clearTimeout(timer);
       child.off('exit', failOnExit);
-      resolveUrl(url);
+      resolveUrl({ baseUrl: url, recovered });
     });
   });
 }
