@@ -29,13 +29,13 @@ export interface ServiceProcess {
 }
 
 /** The environment without the caller's Runtree settings (a broker URL would make the service dial it). */
-function serviceEnv(sqlitePath: string): NodeJS.ProcessEnv {
+export function serviceEnv(sqlitePath: string): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('RUNTREE_') && key !== 'EVENTSTORE_CONNECTION_STRING'));
   // NODE_OPTIONS is jest's (--experimental-vm-modules), not the service's.
   return { ...inherited, NODE_OPTIONS: '', RUNTREE_SQLITE_PATH: sqlitePath, RUNTREE_HTTP_PORT: '0' };
 }
 
-async function killProcess(child: ChildProcess): Promise<void> {
+export async function killProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   child.kill('SIGKILL');
@@ -75,7 +75,7 @@ export class ServiceHost {
 }
 
 /** The URL from the listening line; output is read to the end so the process never blocks on a full pipe. */
-function listeningUrl(child: ChildProcess): Promise<string> {
+export function listeningUrl(child: ChildProcess): Promise<string> {
   const lastLines: string[] = [];
   const keep = (line: string) => {
     if (lastLines.push(line) > KEPT_LINES) lastLines.shift();
