@@ -10,7 +10,7 @@ export interface ServiceSizes {
   readonly busRequests: number;
 }
 
-const FULL: ServiceSizes = { connections: 64, spawnSeconds: 5, spawnRuns: 3, spawnWarmupSeconds: 2, busRequests: 1000 };
+const FULL: ServiceSizes = { connections: 64, spawnSeconds: 5, spawnRuns: 3, spawnWarmupSeconds: 2, busRequests: 500 };
 const QUICK: ServiceSizes = { ...FULL, spawnRuns: 1, spawnWarmupSeconds: 1, busRequests: 200 };
 
 export function serviceSizes(quick: boolean): ServiceSizes {
