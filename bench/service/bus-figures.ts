@@ -6,7 +6,7 @@ import { summarize } from '../support/stats.js';
 import { brokerReachable, busTransports, connectCaller, measuredOperations, measureRoundTrips, type BusTransport } from './bus-round-trips.js';
 import { percentile } from './latency.js';
 import { failuresFigure, type SectionPart } from './section-part.js';
-import { startServiceProcess } from './service-process.js';
+import { startServiceProcess, type ServiceProcess } from './service-process.js';
 import type { ServiceSizes } from './service-sizes.js';
 
 /**
@@ -14,7 +14,7 @@ import type { ServiceSizes } from './service-sizes.js';
  * that does not fails its own figure (all its requests unanswered) and leaves the others measured.
  */
 export async function measureBus(context: BenchContext, sizes: ServiceSizes): Promise<SectionPart> {
-  return withNestLogsOnStderrOnly(() => measureAvailableBrokers(context, sizes));
+  return withNestLogsOnStderrOnly(() => measureBrokers(context, sizes));
 }
 
 const NEST_DEFAULT_LOG_LEVELS: LogLevel[] = ['log', 'error', 'warn', 'debug', 'verbose', 'fatal'];
@@ -29,37 +29,46 @@ async function withNestLogsOnStderrOnly<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function measureAvailableBrokers(context: BenchContext, sizes: ServiceSizes): Promise<SectionPart> {
-  const planned = (context.warmups + context.runs) * sizes.busRequests * measuredOperations.length;
+async function measureBrokers(context: BenchContext, sizes: ServiceSizes): Promise<SectionPart> {
   const parts: SectionPart[] = [];
-  const available: BusTransport[] = [];
-  for (const transport of busTransports) {
-    if (await brokerReachable(transport)) available.push(transport);
-    else parts.push(notMeasured(transport, planned, planned, `${transport.name} at ${transport.url} is unreachable`));
-  }
-  if (available.length > 0) {
-    const prefix = uniquePrefix();
-    const settings = Object.fromEntries([['RUNTREE_BUS_PREFIX', prefix], ...available.map((transport) => [transport.setting, transport.url])]);
-    const service = await startServiceProcess(context.dataDir.freshFile('service-bus.sqlite'), settings);
-    try {
-      for (const transport of available) parts.push(await measureTransport(context, sizes, transport, prefix, planned));
-    } finally {
-      await service.stop();
-      if (available.some((transport) => transport.key === 'rabbitmq')) {
-        await deleteRabbitmqResources(prefix).catch((error: unknown) => context.progress(`service: could not delete RabbitMQ queue and exchange of ${prefix}: ${String(error)}`));
-      }
-    }
-  }
+  for (const transport of busTransports) parts.push(await measureOnItsOwnService(context, sizes, transport));
   return {
     figures: parts.flatMap((part) => part.figures),
     notes: [
       ...parts.flatMap((part) => part.notes),
-      `Bus round trips: a second service process with its intake on ${available.map((transport) => transport.name).join(' and ') || 'no broker'}` +
-        ` under a prefix of its own; a Nest ClientProxy in the bench process (test/support/bus-client.ts, the bus tests' caller) sends ${sizes.busRequests}` +
-        ` sequential requests per operation and run: run.status of one run (a read) and run.start (a command that appends).` +
-        ` p50 and p99 of each run; median, min and max over ${context.runs} runs after ${context.warmups} warm-up.`,
+      `Bus round trips: for each broker, a service process with its intake on that broker alone, under a prefix of its own; a Nest ClientProxy in the bench process` +
+        ` (test/support/bus-client.ts, the bus tests' caller) sends ${sizes.busRequests} sequential requests per operation and run: run.status of one run (a read)` +
+        ` and run.start (a command that appends). p50 and p99 of each run; median, min and max over ${context.runs} runs after ${context.warmups} warm-up.`,
     ],
   };
+}
+
+/** One service process per broker, so a broker that refuses the service fails its own figures only. */
+async function measureOnItsOwnService(context: BenchContext, sizes: ServiceSizes, transport: BusTransport): Promise<SectionPart> {
+  const planned = (context.warmups + context.runs) * sizes.busRequests * measuredOperations.length;
+  if (!(await brokerReachable(transport))) return notMeasured(transport, planned, planned, `${transport.name} at ${transport.url} is unreachable`);
+  const prefix = uniquePrefix();
+  try {
+    let service: ServiceProcess;
+    try {
+      service = await startServiceProcess(context.dataDir.freshFile(`service-${transport.key}.sqlite`), { RUNTREE_BUS_PREFIX: prefix, [transport.setting]: transport.url });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      context.progress(`service: ${message}`);
+      // The first line says why; the service's own output went to the progress lines.
+      const why = message.split('\n')[0].replace(/; its last output:$/, '');
+      return notMeasured(transport, planned, planned, `the service with its intake on ${transport.name} did not start: ${why} (its output is in the progress lines)`);
+    }
+    try {
+      return await measureTransport(context, sizes, transport, prefix, planned);
+    } finally {
+      await service.stop();
+    }
+  } finally {
+    if (transport.key === 'rabbitmq') {
+      await deleteRabbitmqResources(prefix).catch((error: unknown) => context.progress(`service: could not delete RabbitMQ queue and exchange of ${prefix}: ${String(error)}`));
+    }
+  }
 }
 
 async function measureTransport(context: BenchContext, sizes: ServiceSizes, transport: BusTransport, prefix: string, planned: number): Promise<SectionPart> {
