@@ -48,7 +48,8 @@ export async function measureHttpSpawn(context: BenchContext, sizes: ServiceSize
     notes.push(
       `HTTP spawn: the built service (dist-bench/apps/runtree/src/main.js) in a child process on a fresh SQLite file; autocannon in the bench process keeps ${sizes.connections} connections` +
         ` each POSTing /runs/<parent>/children with {} as soon as its previous answer arrives. Layouts: one parent per connection (spawns append to different parent streams)` +
-        ' and one parent for all (every spawn appends to the same parent stream). spawns/s counts 2xx answers only; a refused or lost request counts as a failure, not a fast answer.',
+        ` and one parent for all (every spawn appends to the same parent stream); each ${sizes.spawnWarmupSeconds} s of warm-up, then ${sizes.spawnRuns} x ${sizes.spawnSeconds} s.` +
+        ' spawns/s counts 2xx answers only: a refused or lost request counts as a failure, not a fast answer. Latencies are autocannon\'s, in whole milliseconds.',
     );
     return { figures, notes };
   } finally {
