@@ -46,7 +46,7 @@ export const peerBench: BenchSection = async (context) => {
       figures: [...emmettFigures, ...ratios],
       notes: [
         ...describePeer(database.name, database.durability, sizes),
-        ...(missing.length === 0 ? [] : [`Runtree ÷ Emmett not computed for ${missing.join(', ')}: the store section did not measure it in this run.`]),
+        ...(missing.length === 0 ? [] : [`Runtree ÷ Emmett not computed for ${missing.join(', ')}: the store section did not measure ${missing.length === 1 ? 'it' : 'them'} in this run.`]),
       ],
     };
   } finally {
