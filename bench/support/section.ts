@@ -13,6 +13,8 @@ export interface BenchContext {
   readonly dataDir: DataDir;
   /** Progress on stderr, so stdout carries only the report. */
   readonly progress: (message: string) => void;
+  /** Figures measured earlier in this run, by key (e.g. `store.appendOneWriter`), for ratios. */
+  readonly figures: ReadonlyMap<string, BenchFigure>;
 }
 
 /** A goal from the performance issue, checked against a figure's median. */

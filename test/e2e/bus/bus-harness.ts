@@ -1,37 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { Socket } from 'node:net';
 import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
 import { connect as connectNats, type NatsConnection } from '@nats-io/transport-node';
 import amqplib from 'amqplib';
-import { firstValueFrom, timeout } from 'rxjs';
 import { Orchestrator, OrchestratorModule, type JournalEntry, type StoreOptions } from '@runtree/orchestration';
 import { loadRuntreeConfig, type RuntreeConfig } from '../../../apps/runtree/src/config.js';
 import { createRuntreeApp } from '../../../apps/runtree/src/create-app.js';
-import { BusModule, busNames, connectBusTransports, type BusOperation, type BusReply } from '../../../apps/runtree/src/bus/index.js';
+import { BusModule, busNames, connectBusTransports } from '../../../apps/runtree/src/bus/index.js';
+import { natsUrl, rabbitmqUrl, reachable } from '../../support/bus-client.js';
 
-export const natsUrl = process.env.RUNTREE_NATS_URL ?? 'nats://127.0.0.1:4222';
-export const rabbitmqUrl = process.env.RUNTREE_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-
-/** A prefix of its own per test run, so runs (and parallel test files) never share a queue or subject. */
-export function uniquePrefix(): string {
-  return `rt${Date.now()}${randomBytes(3).toString('hex')}`;
-}
-
-function reachable(url: string, defaultPort: number): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.connect(Number(port || defaultPort), hostname, () => done(true));
-  });
-}
+// The caller's side lives in test/support/bus-client.ts (the bench uses it too).
+export { BusCaller, deleteRabbitmqResources, natsCaller, natsUrl, rabbitmqCaller, rabbitmqUrl, uniquePrefix } from '../../support/bus-client.js';
 
 /**
  * Whether the real brokers answer. On CI a missing broker fails the suite (it must not pass by
@@ -85,46 +63,6 @@ export async function startRuntreeService(config: RuntreeConfig): Promise<INestA
   await app.get(Orchestrator).ensureReady();
   await app.startAllMicroservices();
   return app;
-}
-
-/** A caller of the bus, as another service would be: a Nest ClientProxy. */
-export class BusCaller {
-  constructor(
-    private readonly client: ClientProxy,
-    private readonly prefix: string,
-  ) {}
-
-  call<T = unknown>(operation: BusOperation, payload: unknown, timeoutMs = 10_000): Promise<BusReply<T>> {
-    return firstValueFrom(this.client.send<BusReply<T>>(busNames(this.prefix).pattern(operation), payload).pipe(timeout(timeoutMs)));
-  }
-
-  /** The value of a reply that must succeed; fails the test with the error reply otherwise. */
-  async value<T = Record<string, unknown>>(operation: BusOperation, payload: unknown): Promise<T> {
-    const reply = await this.call<T>(operation, payload);
-    if (!reply.ok) throw new Error(`${operation} failed: ${JSON.stringify(reply.error)}`);
-    return reply.value;
-  }
-
-  close(): Promise<void> {
-    return this.client.close();
-  }
-}
-
-/** `url`: another server than the shared one (a private one a test restarts); the caller then reconnects to it forever. */
-export async function natsCaller(prefix: string, url = natsUrl): Promise<BusCaller> {
-  const client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [url], maxReconnectAttempts: -1, reconnectTimeWait: 500 } });
-  await client.connect();
-  return new BusCaller(client, prefix);
-}
-
-/** `url`: another way to the broker (a proxy a test cuts off); the caller reconnects every second. */
-export async function rabbitmqCaller(prefix: string, url = rabbitmqUrl): Promise<BusCaller> {
-  const client = ClientProxyFactory.create({
-    transport: Transport.RMQ,
-    options: { urls: [url], queue: busNames(prefix).rabbitmqCommandQueue, queueOptions: { durable: true }, socketOptions: { reconnectTimeInSeconds: 1 } },
-  });
-  await client.connect();
-  return new BusCaller(client, prefix);
 }
 
 /** Published events as a subscriber receives them. */
@@ -190,14 +128,4 @@ export async function rabbitmqEventListener(prefix: string, routingKey: string):
     if (message !== null) events.receive(JSON.parse(message.content.toString()) as JournalEntry);
   }, { noAck: true });
   return events;
-}
-
-/** Removes what a test run left on RabbitMQ: its durable command queue and events exchange. */
-export async function deleteRabbitmqResources(prefix: string): Promise<void> {
-  const connection = await amqplib.connect(rabbitmqUrl);
-  const channel = await connection.createChannel();
-  const names = busNames(prefix);
-  await channel.deleteQueue(names.rabbitmqCommandQueue);
-  await channel.deleteExchange(names.rabbitmqEventsExchange);
-  await connection.close();
 }

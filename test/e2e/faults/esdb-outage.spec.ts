@@ -63,8 +63,8 @@ describe('store outage mid-run [EventStoreDB protocol double stopped and started
     const worker = async (lane: number) => {
       for (let n = 0; !stopping; n++) {
         const childRunId = `${root}-w${lane}-${n}`;
-        const spawned = await ledger.send({ kind: 'spawn', key: `spawn-${childRunId}`, parentRunId: root, childRunId });
-        if (spawned) await ledger.send({ kind: 'complete', key: `complete-${childRunId}`, runId: childRunId });
+        const spawned = await ledger.send({ kind: 'spawn', key: `spawn-${childRunId}`, parentRunId: root, childRunId, racing: false });
+        if (spawned) await ledger.send({ kind: 'complete', key: `complete-${childRunId}`, runId: childRunId, racing: false });
         else await delay(50); // the store is down: do not spin
       }
     };

@@ -36,13 +36,13 @@ export interface ServiceProcess {
 }
 
 /** The environment without the caller's Runtree settings (a broker URL would make the service dial it). */
-function serviceEnv(sqlitePath: string): NodeJS.ProcessEnv {
+export function serviceEnv(sqlitePath: string): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('RUNTREE_') && key !== 'EVENTSTORE_CONNECTION_STRING'));
   // NODE_OPTIONS is jest's (--experimental-vm-modules), not the service's.
   return { ...inherited, NODE_OPTIONS: '', RUNTREE_SQLITE_PATH: sqlitePath, RUNTREE_HTTP_PORT: '0', RUNTREE_ADMIN_TOKEN: TEST_ADMIN_TOKEN };
 }
 
-async function killProcess(child: ChildProcess): Promise<void> {
+export async function killProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   child.kill('SIGKILL');
@@ -91,7 +91,7 @@ const NOTHING_RECOVERED: RecoveryReport = { childrenMaterialized: 0, cancellatio
  * The URL from the listening line and the recovery report printed before it; output is read to the
  * end so the process never blocks on a full pipe.
  */
-function startUpOutput(child: ChildProcess): Promise<{ baseUrl: string; recovered: RecoveryReport }> {
+export function startUpOutput(child: ChildProcess): Promise<{ baseUrl: string; recovered: RecoveryReport }> {
   const lastLines: string[] = [];
   let recovered = NOTHING_RECOVERED;
   const keep = (line: string) => {
