@@ -109,7 +109,8 @@ export class RestartableStorage {
     const closeStore = async () => faulty?.close();
     let started: StartedOrchestrator;
     try {
-      started = await startOrchestrator({ ...moduleOptions, store: faulty ? { kind: 'instance', store: faulty } : { kind: 'sqlite', path: this.path } });
+      // A crashed process does not retry: the injected failure is the crash, so one attempt.
+      started = await startOrchestrator({ storeRetry: { attempts: 1 }, ...moduleOptions, store: faulty ? { kind: 'instance', store: faulty } : { kind: 'sqlite', path: this.path } });
     } catch (error) {
       await closeStore();
       throw error;
