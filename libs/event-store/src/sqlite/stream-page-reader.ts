@@ -10,7 +10,7 @@ const PAGE = 256;
 export class StreamPageReader implements PageReader {
   constructor(
     private readonly sql: Statements,
-    private readonly streamName: string,
+    readonly streamName: string,
     private afterRevision: bigint,
     private readonly now: () => number,
   ) {}
