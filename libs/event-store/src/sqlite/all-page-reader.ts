@@ -1,6 +1,6 @@
-import { isVisibleInGlobalLog } from '../port/log-filter.js';
 import type { EventFilter, SubscriptionMessage } from '../port/types.js';
-import type { GlobalLog } from './global-log.js';
+import { POSITION, toRecordedEvent } from './event-rows.js';
+import { isVisibleRow, type GlobalLog } from './global-log.js';
 import type { PageReader } from './pulled-subscription.js';
 
 const PAGE = 256;
@@ -22,32 +22,25 @@ export class AllPageReader implements PageReader {
   ) {}
 
   nextPage(): { messages: SubscriptionMessage[]; reachedHead: boolean } {
-    const entries = this.log.entriesAfter(this.afterPosition, PAGE);
-    const planned: Array<{ event: bigint } | { checkpoint: bigint }> = [];
-    for (const entry of entries) {
-      this.afterPosition = entry.position;
-      if (isVisibleInGlobalLog(entry.stream_name, entry.event_type, this.filter)) planned.push({ event: entry.position });
+    const rows = this.log.rowsAfter(this.afterPosition, PAGE);
+    const messages: SubscriptionMessage[] = [];
+    for (const row of rows) {
+      this.afterPosition = row[POSITION];
+      if (isVisibleRow(row, this.filter)) messages.push({ type: 'event', event: toRecordedEvent(row) });
       this.scannedSinceCheckpoint += 1;
-      if (this.filter && this.scannedSinceCheckpoint >= this.checkpointInterval) planned.push(this.checkpoint());
+      if (this.filter && this.scannedSinceCheckpoint >= this.checkpointInterval) messages.push(this.checkpoint());
     }
-    const reachedHead = entries.length < PAGE;
+    const reachedHead = rows.length < PAGE;
     if (reachedHead && this.filter && !this.caughtUpCheckpointSent) {
       this.caughtUpCheckpointSent = true;
-      const last = planned[planned.length - 1];
-      const alreadyThere = last !== undefined && 'checkpoint' in last;
-      if (!alreadyThere && this.afterPosition > 0n) planned.push(this.checkpoint());
+      const alreadyThere = messages[messages.length - 1]?.type === 'checkpoint';
+      if (!alreadyThere && this.afterPosition > 0n) messages.push(this.checkpoint());
     }
-    const events = new Map(this.log.load(planned.flatMap((step) => ('event' in step ? [step.event] : []))).map((e) => [e.position.commit, e]));
-    const messages = planned.map((step): SubscriptionMessage =>
-      'event' in step
-        ? { type: 'event', event: events.get(step.event)! }
-        : { type: 'checkpoint', position: { commit: step.checkpoint, prepare: step.checkpoint } },
-    );
     return { messages, reachedHead };
   }
 
-  private checkpoint(): { checkpoint: bigint } {
+  private checkpoint(): SubscriptionMessage {
     this.scannedSinceCheckpoint = 0;
-    return { checkpoint: this.afterPosition };
+    return { type: 'checkpoint', position: { commit: this.afterPosition, prepare: this.afterPosition } };
   }
 }

@@ -1,27 +1,23 @@
 import { isVisibleInGlobalLog } from '../port/log-filter.js';
-import type { Position, ReadAllOptions, RecordedEvent } from '../port/types.js';
-import { toRecordedEvent } from './event-rows.js';
-import type { LogEntry, Statements } from './statements.js';
+import type { EventFilter, Position, ReadAllOptions, RecordedEvent } from '../port/types.js';
+import { EVENT_TYPE, POSITION, STREAM_NAME, toRecordedEvent, type EventTuple } from './event-rows.js';
+import type { Statements } from './statements.js';
 
-const SCAN_PAGE = 512;
+/** Rows per scan query: large pages keep replay fast; reads with a small limit ask for fewer. */
+const SCAN_PAGE = 4096;
+const MIN_SCAN_PAGE = 64;
 const AFTER_EVERYTHING = 9223372036854775807n;
 
 /**
- * Reads of the global log: scans the light columns in pages, filters them here (one rule
- * for reads and subscriptions) and loads whole events only for what is kept.
+ * Reads of the global log: scans whole rows in pages and filters them here (one rule for
+ * reads and subscriptions), decoding only the rows it keeps. One scan, no second lookup.
  */
 export class GlobalLog {
   constructor(private readonly sql: Statements) {}
 
-  /** Entries strictly after `position`, oldest first. */
-  entriesAfter(position: bigint, limit: number): LogEntry[] {
+  /** Rows strictly after `position`, oldest first, undecoded. */
+  rowsAfter(position: bigint, limit: number): EventTuple[] {
     return this.sql.logAfter.all(position, limit);
-  }
-
-  /** Whole events at these positions, in log order. */
-  load(positions: readonly bigint[]): RecordedEvent[] {
-    if (positions.length === 0) return [];
-    return this.sql.eventsAt.all(`[${positions.join(',')}]`).map(toRecordedEvent);
   }
 
   headPosition(): bigint | undefined {
@@ -33,19 +29,22 @@ export class GlobalLog {
     const limit = options.maxCount ?? Number.POSITIVE_INFINITY;
     const start = backwards ? exclusiveBoundBackwards(options.fromPosition) : exclusiveBoundForwards(options.fromPosition);
     if (start === undefined || limit === 0) return [];
-    const kept: bigint[] = [];
+    const kept: RecordedEvent[] = [];
     for (let cursor = start; ; ) {
-      const page: LogEntry[] = backwards ? this.sql.logBefore.all(cursor, SCAN_PAGE) : this.sql.logAfter.all(cursor, SCAN_PAGE);
-      for (const entry of page) {
-        if (isVisibleInGlobalLog(entry.stream_name, entry.event_type, options.filter)) kept.push(entry.position);
-        if (kept.length === limit) break;
+      const size = Math.min(SCAN_PAGE, Math.max(MIN_SCAN_PAGE, limit - kept.length));
+      const page = backwards ? this.sql.logBefore.all(cursor, size) : this.sql.logAfter.all(cursor, size);
+      for (const row of page) {
+        if (isVisibleRow(row, options.filter)) kept.push(toRecordedEvent(row));
+        if (kept.length === limit) return kept;
       }
-      if (page.length < SCAN_PAGE || kept.length === limit) break;
-      cursor = page[page.length - 1].position;
+      if (page.length < size) return kept;
+      cursor = page[page.length - 1][POSITION];
     }
-    const events = this.load(kept);
-    return backwards ? events.reverse() : events;
   }
+}
+
+export function isVisibleRow(row: EventTuple, filter: EventFilter | undefined): boolean {
+  return isVisibleInGlobalLog(row[STREAM_NAME], row[EVENT_TYPE], filter);
 }
 
 /** Forwards is inclusive: start just before `from`. `undefined`: nothing to read. */

@@ -69,6 +69,8 @@ export class LogWriter {
   }
 
   private findRepeatedBatch(head: StreamRow, payloads: readonly EventPayload[], expected: ExpectedRevision): AppendResult | undefined {
+    // A stream that never held an event cannot hold these ids: skip the lookup (every new run's stream).
+    if (head.last_revision < 0n) return undefined;
     const ids = payloads.map((payload) => payload.event_id);
     const known = new Map(
       this.sql.knownEventIds.all(head.stream_name, JSON.stringify(ids)).map((row) => [row.event_id, row.revision] as const),

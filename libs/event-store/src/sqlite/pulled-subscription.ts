@@ -4,6 +4,8 @@ import { asEventStoreError } from './store-unavailable.js';
 
 /** Reads what follows a subscription's cursor, advancing it past what it returns. */
 export interface PageReader {
+  /** The one stream it reads, if it reads only one: only commits to it wake the subscription. */
+  readonly streamName?: string;
   /** `reachedHead`: nothing more is stored right now. */
   nextPage(): { readonly messages: readonly SubscriptionMessage[]; readonly reachedHead: boolean };
 }
@@ -54,7 +56,7 @@ export class PulledSubscription implements Subscription {
           if (this.stopped) return;
           yield { type: 'caught_up' };
         }
-        await this.commits.waitForCommitAfter(seenVersion, this.stopper.signal);
+        await this.commits.waitForCommitAfter(seenVersion, this.stopper.signal, this.reader.streamName);
       }
     } finally {
       this.onEnded(this);

@@ -51,6 +51,8 @@ export class SqliteEventStore implements EventStore {
   private readonly commits = new CommitSignal();
   private readonly groupCommit: GroupCommit;
   private readonly subscriptions = new Set<PulledSubscription>();
+  /** Streams written since the last commit notice: their subscribers are the ones to wake. */
+  private writtenStreams = new Set<string>();
   private closed = false;
 
   constructor(
@@ -60,14 +62,18 @@ export class SqliteEventStore implements EventStore {
     this.sql = prepareStatements(db);
     this.writer = new LogWriter(this.sql, now);
     this.log = new GlobalLog(this.sql);
-    this.groupCommit = new GroupCommit(db, () => this.commits.notify());
+    this.groupCommit = new GroupCommit(db, () => {
+      const written = this.writtenStreams;
+      this.writtenStreams = new Set();
+      this.commits.notify(written);
+    });
   }
 
   async appendToStream(streamName: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult> {
     assertStreamName(streamName);
     assertEventsToAppend(events);
     assertExpectedRevision(options?.expectedRevision);
-    return this.write(() => this.writer.append(streamName, events, options.expectedRevision));
+    return this.write(streamName, () => this.writer.append(streamName, events, options.expectedRevision));
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -136,14 +142,14 @@ export class SqliteEventStore implements EventStore {
     assertStreamMetadata(metadata);
     const expected = options.expectedRevision ?? 'any';
     assertExpectedRevision(expected);
-    return this.write(() => this.writer.setMetadata(streamName, metadata, expected));
+    return this.write(streamName, () => this.writer.setMetadata(streamName, metadata, expected));
   }
 
   async deleteStream(streamName: string, options: DeleteStreamOptions = {}): Promise<void> {
     assertStreamName(streamName);
     const expected = options.expectedRevision ?? 'any';
     assertExpectedRevision(expected);
-    return this.write(() => this.writer.softDelete(streamName, expected));
+    return this.write(streamName, () => this.writer.softDelete(streamName, expected));
   }
 
   async headPosition(): Promise<Position | 'start'> {
@@ -172,9 +178,14 @@ export class SqliteEventStore implements EventStore {
     this.db.close();
   }
 
-  private write<T>(work: () => T): Promise<T> {
+  /** Queues `work` on the group commit; `streamName` (and its metastream) count as written if it succeeds. */
+  private write<T>(streamName: string, work: () => T): Promise<T> {
     this.assertOpen();
-    return this.groupCommit.submit(work);
+    return this.groupCommit.submit(() => {
+      const result = work();
+      this.writtenStreams.add(streamName).add(`$$${streamName}`);
+      return result;
+    });
   }
 
   private read<T>(work: () => T): T {

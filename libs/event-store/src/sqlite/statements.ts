@@ -1,13 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { EventRow } from './event-rows.js';
+import { EVENT_COLUMNS, type EventRow, type EventTuple } from './event-rows.js';
 import type { StreamRow } from './stream-row.js';
-
-/** The light columns the global-log scan filters on before loading whole events. */
-export interface LogEntry {
-  readonly position: bigint;
-  readonly stream_name: string;
-  readonly event_type: string;
-}
 
 /** A row to insert: what `events` holds but the position the log assigns, with the time as a number. */
 export type NewEventRow = Omit<EventRow, 'position' | 'created_ms'> & { readonly created_ms: number };
@@ -23,7 +16,7 @@ interface StreamRangeQuery {
 
 /** Every SQL statement of the adapter, prepared once per connection. */
 export function prepareStatements(db: Database.Database) {
-  const visibleStreamEvents = 'SELECT * FROM events WHERE stream_name = @stream AND revision >= @minRevision AND created_ms >= @minCreatedMs';
+  const visibleStreamEvents = `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = @stream AND revision >= @minRevision AND created_ms >= @minCreatedMs`;
   return {
     stream: db.prepare<[string], StreamRow>('SELECT * FROM streams WHERE stream_name = ?'),
     putStream: db.prepare<StreamRow>(
@@ -41,22 +34,12 @@ export function prepareStatements(db: Database.Database) {
     streamEventsBetween: db.prepare<[string, bigint, bigint], EventRow>(
       'SELECT * FROM events WHERE stream_name = ? AND revision BETWEEN ? AND ? ORDER BY revision',
     ),
-    visibleForwards: db.prepare<StreamRangeQuery, EventRow>(
-      `${visibleStreamEvents} AND revision >= @from ORDER BY revision LIMIT @limit`,
-    ),
-    visibleBackwards: db.prepare<StreamRangeQuery, EventRow>(
-      `${visibleStreamEvents} AND revision <= @from ORDER BY revision DESC LIMIT @limit`,
-    ),
-    logAfter: db.prepare<[bigint, number], LogEntry>(
-      'SELECT position, stream_name, event_type FROM events WHERE position > ? ORDER BY position LIMIT ?',
-    ),
-    logBefore: db.prepare<[bigint, number], LogEntry>(
-      'SELECT position, stream_name, event_type FROM events WHERE position < ? ORDER BY position DESC LIMIT ?',
-    ),
-    /** The events at these positions (a JSON array), in log order. */
-    eventsAt: db.prepare<[string], EventRow>(
-      'SELECT * FROM events WHERE position IN (SELECT value FROM json_each(?)) ORDER BY position',
-    ),
+    // Event reads return rows as arrays in `EVENT_COLUMNS` order (`EventTuple`).
+    visibleForwards: db.prepare<StreamRangeQuery, EventTuple>(`${visibleStreamEvents} AND revision >= @from ORDER BY revision LIMIT @limit`).raw(true),
+    visibleBackwards: db.prepare<StreamRangeQuery, EventTuple>(`${visibleStreamEvents} AND revision <= @from ORDER BY revision DESC LIMIT @limit`).raw(true),
+    /** Whole events of the global log, one page at a time: one scan, filtered by the caller. */
+    logAfter: db.prepare<[bigint, number], EventTuple>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
+    logBefore: db.prepare<[bigint, number], EventTuple>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position < ? ORDER BY position DESC LIMIT ?`).raw(true),
     headPosition: db.prepare<[], { position: bigint | null }>('SELECT max(position) AS position FROM events'),
   };
 }

@@ -1,5 +1,5 @@
 import type { SubscriptionMessage } from '../port/types.js';
-import { toRecordedEvent } from './event-rows.js';
+import { REVISION, toRecordedEvent } from './event-rows.js';
 import type { PageReader } from './pulled-subscription.js';
 import type { Statements } from './statements.js';
 import { emptyStreamRow, visibleBounds } from './stream-row.js';
@@ -10,7 +10,7 @@ const PAGE = 256;
 export class StreamPageReader implements PageReader {
   constructor(
     private readonly sql: Statements,
-    private readonly streamName: string,
+    readonly streamName: string,
     private afterRevision: bigint,
     private readonly now: () => number,
   ) {}
@@ -23,7 +23,7 @@ export class StreamPageReader implements PageReader {
       ...visibleBounds(head, this.now()),
       limit: PAGE,
     });
-    if (rows.length > 0) this.afterRevision = rows[rows.length - 1].revision;
+    if (rows.length > 0) this.afterRevision = rows[rows.length - 1][REVISION];
     return {
       messages: rows.map((row) => ({ type: 'event', event: toRecordedEvent(row) })),
       reachedHead: rows.length < PAGE,

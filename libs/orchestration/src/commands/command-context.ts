@@ -1,7 +1,7 @@
-import { v5 as uuidv5 } from 'uuid';
 import type { CommandOptions } from '../api/options.js';
 import type { CommandContext } from '../write/event-envelope.js';
 import type { Clock, IdGenerator } from '../module/tokens.js';
+import { nameBasedUuid } from '../write/name-based-uuid.js';
 
 /** A command's identity: given by the caller (so a retry is recognised) or generated. */
 export function commandContext(options: CommandOptions, clock: Clock, generateId: IdGenerator): CommandContext {
@@ -25,12 +25,12 @@ export interface CommandOutcome {
   readonly position?: import('@runtree/event-store').Position;
 }
 
-const CREATED_ID_NAMESPACE = '9b3c1f52-0d7e-4a57-8f0e-6c2d8e41b9a4';
+const createdIdFor = nameBasedUuid('9b3c1f52-0d7e-4a57-8f0e-6c2d8e41b9a4');
 
 /**
  * The id of something a command creates (a run, step, session or thread) when the caller gave none:
  * derived from the command id, so a retried command creates the same thing, not a second one.
  */
 export function createdId(context: CommandContext, purpose: 'run' | 'child' | 'session' | 'thread' | 'step'): string {
-  return uuidv5(`${context.commandId}|${purpose}`, CREATED_ID_NAMESPACE);
+  return createdIdFor(`${context.commandId}|${purpose}`);
 }

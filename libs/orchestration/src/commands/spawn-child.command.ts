@@ -75,7 +75,8 @@ export class SpawnChildHandler implements ICommandHandler<SpawnChildCommand> {
     const { parentRunId, relation, options, context } = command;
     const session = options.session ?? 'inherit';
     const thread = options.thread ?? 'inherit';
-    const parentAtStart = await this.streams.load(runStream(parentRunId), parentRunId, runDecider);
+    // Only the parent's session and thread are read here (fixed when it started); `execute` decides on its current state.
+    const parentAtStart = await this.streams.peek(runStream(parentRunId), parentRunId, runDecider);
     const lookups = placementLookups(session, thread, parentAtStart.state);
     const [namedSession, namedThread, inheritedSession, inheritedThread] = await Promise.all([
       this.loadSession(lookups.sessionId),

@@ -15,6 +15,7 @@ import {
   StepFailedCodec,
   StepStartedCodec,
 } from './run-events.js';
+import { decodeAccepted } from './decode-accepted.js';
 import { SessionClosedCodec, SessionOpenedCodec, ThreadClosedCodec, ThreadResumedCodec, ThreadStartedCodec } from './session-events.js';
 
 /** The one place each event type's shape is written. */
@@ -75,7 +76,7 @@ export function decodeDomainEvent(type: string, data: JsonValue, schemaVersion: 
   }
   const codec = eventCodecs[type] as t.Type<unknown, unknown, unknown>;
   return pipe(
-    codec.decode(upcast),
+    decodeAccepted(codec, upcast),
     E.bimap(
       (errors) => `${type}: ${errors.map((e) => e.context.map((c) => c.key).filter(Boolean).join('.') || '(root)').join(', ')} invalid`,
       (decoded) => ({ type, data: decoded }) as DomainEvent,

@@ -1,12 +1,12 @@
-import { v5 as uuidv5 } from 'uuid';
 import type { EventToAppend, JsonValue } from '@runtree/event-store';
 import type { DomainEvent } from '../events/event-registry.js';
 import { currentSchemaVersion } from '../events/event-registry.js';
 import { eventHash } from '../events/hash-chain.js';
 import type { EventMetadata } from '../events/event-metadata.js';
+import { nameBasedUuid } from './name-based-uuid.js';
 
 /** Namespace of Runtree's derived event ids (UUID v5). */
-const EVENT_ID_NAMESPACE = '4f0f6f7e-6a8e-4e8b-9c55-2b1f3d0c7a11';
+const eventIdFor = nameBasedUuid('4f0f6f7e-6a8e-4e8b-9c55-2b1f3d0c7a11');
 
 export interface CommandContext {
   readonly commandId: string;
@@ -21,7 +21,7 @@ export interface CommandContext {
  * store answers it as an idempotent success.
  */
 export function deriveEventId(seed: string, streamName: string, type: string, index: number): string {
-  return uuidv5(`${seed}|${streamName}|${type}|${index}`, EVENT_ID_NAMESPACE);
+  return eventIdFor(`${seed}|${streamName}|${type}|${index}`);
 }
 
 export interface Envelope {

@@ -45,15 +45,36 @@ export type Plan<State, Command> = Command | ((state: State) => E.Either<DomainE
 const MAX_ATTEMPTS = 8;
 const CACHE_LIMIT = 20_000;
 
+/** What this process appended to a stream after its cached state, folded in on the next use. */
+interface OwnAppend {
+  readonly events: readonly DomainEvent[];
+  readonly ids: readonly string[];
+  readonly context: CommandContext;
+  readonly revision: bigint;
+  readonly lastHash: string;
+  readonly position: Position;
+}
+
+interface CacheEntry {
+  readonly loaded: Loaded<unknown>;
+  readonly ownAppend?: OwnAppend;
+}
+
+type Folding<State> = Pick<Decider<State, never>, 'initialState' | 'evolve'>;
+
 /**
  * Loads streams through their deciders and appends decisions with optimistic concurrency.
- * Folded states are cached per stream and caught up from the store on each load; the cache only
- * ever holds what was read from the store, so it never disagrees with the journal.
+ * Folded states are cached per stream; the cache only ever holds what was read from the store or
+ * what this process appended to it, so it never disagrees with the journal, it can only be behind.
+ * `load` catches the cached state up from the store. `execute` decides on the cached state
+ * without reading: the append's expected revision rejects a stale decision (another process
+ * wrote), and a refusal or a no-op is confirmed on a state read from the store before it is
+ * answered, so every answer is one the store's current state gives.
  */
 @Injectable()
 export class StreamRepository {
   private readonly locks = new KeyedLock();
-  private readonly cache = new Map<string, Loaded<unknown>>();
+  private readonly cache = new Map<string, CacheEntry>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -65,12 +86,9 @@ export class StreamRepository {
     return this.locks.run(streamName, work);
   }
 
-  async load<State>(streamName: string, id: string, decider: Pick<Decider<State, never>, "initialState" | "evolve">): Promise<Loaded<State>> {
-    let loaded = (this.cache.get(streamName) as Loaded<State> | undefined) ?? {
-      state: decider.initialState(id),
-      revision: -1n,
-      lastHash: '',
-    };
+  /** The stream's state, caught up with the store. */
+  async load<State>(streamName: string, id: string, decider: Folding<State>): Promise<Loaded<State>> {
+    let loaded = this.cached(streamName, id, decider);
     const recorded = await this.readAfter(streamName, loaded.revision);
     for (const event of recorded) {
       const { domainEvent, metadata } = decodeRecordedEvent(event);
@@ -81,14 +99,23 @@ export class StreamRepository {
         lastPosition: event.position,
       };
     }
-    this.remember(streamName, loaded);
+    this.remember(streamName, { loaded });
     return loaded;
   }
 
   /**
-   * Load, decide, append at the loaded revision; on a lost race reload and decide again (bounded).
-   * Callers hold `exclusive(streamName)` when they need the decision and the append to be atomic
-   * with other work in this process; `execute` takes the lock itself otherwise.
+   * The stream's state as this process last saw or wrote it, without reading the store when it has
+   * seen events of it: for facts that never change once written (a run's session and thread).
+   */
+  async peek<State>(streamName: string, id: string, decider: Folding<State>): Promise<Loaded<State>> {
+    const cached = this.cached(streamName, id, decider);
+    return cached.revision >= 0n ? cached : this.load(streamName, id, decider);
+  }
+
+  /**
+   * Decide on the cached state, append at its revision; on a lost race reload and decide again
+   * (bounded). Callers hold `exclusive(streamName)` when they need the decision and the append to
+   * be atomic with other work in this process; `execute` takes the lock itself otherwise.
    */
   execute<State, Command>(
     streamName: string,
@@ -99,25 +126,37 @@ export class StreamRepository {
     options: ExecuteOptions<State> = {},
   ): Promise<E.Either<DomainError, Executed<State>>> {
     return this.exclusive(streamName, async () => {
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const loaded = await this.load(streamName, id, decider);
-        if (options.alreadyApplied?.(loaded.state)) return E.right({ before: loaded.state, appended: [], position: loaded.lastPosition });
-        const command = typeof plan === 'function' ? (plan as (state: State) => E.Either<DomainError, Command>)(loaded.state) : E.right(plan);
-        if (E.isLeft(command)) return command;
-        const decision = decider.decide(command.right, loaded.state);
-        if (E.isLeft(decision)) return decision;
-        const events = decision.right;
-        if (events.length === 0) return E.right({ before: loaded.state, appended: [], position: loaded.lastPosition });
-        const { events: toAppend } = envelope(streamName, loaded.revision + 1n, loaded.lastHash, events, context, options.idSeed);
+      let fromStore = !this.cache.has(streamName);
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; ) {
+        const loaded = fromStore ? await this.load(streamName, id, decider) : this.cached(streamName, id, decider);
+        const answer = this.decideOn(loaded, decider, plan, options);
+        if (answer.kind === 'answer') {
+          // A command the cache shows applied is applied (the journal only grows); other refusals and
+          // no-ops are answered from the store's state, never from a cache that may be behind.
+          if (fromStore || answer.alreadyApplied) return answer.result;
+          fromStore = true;
+          continue;
+        }
+        const { events: toAppend, lastHash } = envelope(streamName, loaded.revision + 1n, loaded.lastHash, answer.events, context, options.idSeed);
         try {
           // Safe to retry: the event ids derive from the command (see StoreRetry).
           const expectedRevision = loaded.revision < 0n ? 'no_stream' : loaded.revision;
           const result = await this.retry.run(() => this.store.appendToStream(streamName, toAppend, { expectedRevision }));
-          return E.right({ before: loaded.state, appended: events, position: result.position });
+          this.rememberOwnAppend(streamName, loaded, {
+            events: answer.events,
+            ids: toAppend.map((event) => event.id),
+            context,
+            revision: result.nextExpectedRevision,
+            lastHash,
+            position: result.position,
+          });
+          return E.right({ before: loaded.state, appended: answer.events, position: result.position });
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
           this.cache.delete(streamName);
+          fromStore = true;
           await backoff(attempt);
+          attempt++;
         }
       }
       return E.left(domainError('conflict', `Writing ${streamName} lost the race ${MAX_ATTEMPTS} times`, { streamName, attempts: MAX_ATTEMPTS }));
@@ -129,6 +168,37 @@ export class StreamRepository {
     this.cache.clear();
   }
 
+  /** The events to append, or the command's answer without appending (a refusal or a no-op). */
+  private decideOn<State, Command>(
+    loaded: Loaded<State>,
+    decider: Decider<State, Command>,
+    plan: Plan<State, Command>,
+    options: ExecuteOptions<State>,
+  ): { kind: 'append'; events: DomainEvent[] } | { kind: 'answer'; result: E.Either<DomainError, Executed<State>>; alreadyApplied?: true } {
+    const nothingAppended = { kind: 'answer', result: E.right({ before: loaded.state, appended: [], position: loaded.lastPosition }) } as const;
+    if (options.alreadyApplied?.(loaded.state)) return { ...nothingAppended, alreadyApplied: true };
+    const command = typeof plan === 'function' ? (plan as (state: State) => E.Either<DomainError, Command>)(loaded.state) : E.right(plan);
+    if (E.isLeft(command)) return { kind: 'answer', result: command };
+    const decision = decider.decide(command.right, loaded.state);
+    if (E.isLeft(decision)) return { kind: 'answer', result: decision };
+    return decision.right.length === 0 ? nothingAppended : { kind: 'append', events: decision.right };
+  }
+
+  /** The cached state with this process's last append folded in; the initial state when nothing is cached. */
+  private cached<State>(streamName: string, id: string, decider: Folding<State>): Loaded<State> {
+    const entry = this.cache.get(streamName);
+    if (entry === undefined) return { state: decider.initialState(id), revision: -1n, lastHash: '' };
+    const own = entry.ownAppend;
+    if (own === undefined) return entry.loaded as Loaded<State>;
+    let state = entry.loaded.state as State;
+    own.events.forEach((event, index) => {
+      state = decider.evolve(state, event, { eventId: own.ids[index], commandId: own.context.commandId, occurredAt: own.context.occurredAt });
+    });
+    const loaded: Loaded<State> = { state, revision: own.revision, lastHash: own.lastHash, lastPosition: own.position };
+    this.remember(streamName, { loaded });
+    return loaded;
+  }
+
   private async readAfter(streamName: string, revision: bigint): Promise<RecordedEvent[]> {
     try {
       return await this.retry.run(() => this.store.readStream(streamName, { fromRevision: revision + 1n }));
@@ -138,9 +208,19 @@ export class StreamRepository {
     }
   }
 
-  private remember(streamName: string, loaded: Loaded<unknown>): void {
+  /**
+   * Folding is deferred to the next use, so `before` (handed to the caller) stays the state before
+   * this append until then. An append that did not land right after the cached revision (an
+   * idempotent repeat elsewhere in the stream) is not cached: the next use reads the store.
+   */
+  private rememberOwnAppend(streamName: string, before: Loaded<unknown>, own: OwnAppend): void {
+    if (own.revision !== before.revision + BigInt(own.events.length)) this.cache.delete(streamName);
+    else this.remember(streamName, { loaded: before, ownAppend: own });
+  }
+
+  private remember(streamName: string, entry: CacheEntry): void {
     this.cache.delete(streamName);
-    this.cache.set(streamName, loaded);
+    this.cache.set(streamName, entry);
     if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
   }
 }

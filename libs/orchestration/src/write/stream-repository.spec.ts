@@ -1,0 +1,85 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import * as E from 'fp-ts/lib/Either.js';
+import { openSqliteEventStore, type EventStore } from '@runtree/event-store';
+import { runDecider, type RunCommand } from '../domain/run/run-decider.js';
+import { runStream } from '../streams/stream-names.js';
+import type { CommandContext } from './event-envelope.js';
+import { StoreRetry } from './store-retry.js';
+import { StreamRepository } from './stream-repository.js';
+
+const RUN = 'run-a';
+const STREAM = runStream(RUN);
+let commands = 0;
+const context = (): CommandContext => {
+  const commandId = `command-${++commands}`;
+  return { commandId, correlationId: commandId, causationId: commandId, occurredAt: '2025-01-01T00:00:00.000Z' };
+};
+const startRun: RunCommand = { type: 'StartRun', runId: RUN, kind: 'agent', metadata: {} };
+
+/** Counts stream reads, to see when the repository reads the store. */
+function countingReads(store: EventStore): { store: EventStore; reads: () => number } {
+  let reads = 0;
+  const counted = Object.create(store) as EventStore;
+  counted.readStream = (...args) => {
+    reads++;
+    return store.readStream(...args);
+  };
+  return { store: counted, reads: () => reads };
+}
+
+describe('StreamRepository', () => {
+  let store: EventStore;
+  // Two processes writing one store: each has its own repository and cache.
+  let here: StreamRepository;
+  let elsewhere: StreamRepository;
+  let reads: () => number;
+
+  beforeEach(async () => {
+    store = openSqliteEventStore({ path: ':memory:' });
+    const counted = countingReads(store);
+    reads = counted.reads;
+    here = new StreamRepository(counted.store, new StoreRetry());
+    elsewhere = new StreamRepository(store, new StoreRetry());
+    expect(E.isRight(await here.execute(STREAM, RUN, runDecider, startRun, context()))).toBe(true);
+  });
+
+  afterEach(() => store.close());
+
+  it('decides on what it wrote without reading it back', async () => {
+    const before = reads();
+    const started = await here.execute(STREAM, RUN, runDecider, { type: 'StartStep', stepId: 's1', name: 'n', kind: 'k' }, context());
+    const completed = await here.execute(STREAM, RUN, runDecider, { type: 'CompleteStep', stepId: 's1' }, context());
+    expect(E.isRight(started) && E.isRight(completed)).toBe(true);
+    expect(reads()).toBe(before);
+    const loaded = await here.load(STREAM, RUN, runDecider);
+    expect(loaded.revision).toBe(2n);
+    expect(loaded.state.steps.get('s1')).toBe('completed');
+  });
+
+  it('refuses on the state the store holds: a write from elsewhere makes the stale decision fail and the retry refuse', async () => {
+    expect(E.isRight(await elsewhere.execute(STREAM, RUN, runDecider, { type: 'CompleteRun' }, context()))).toBe(true);
+    const refused = await here.execute(STREAM, RUN, runDecider, { type: 'StartStep', stepId: 's1', name: 'n', kind: 'k' }, context());
+    expect(refused).toEqual(E.left(expect.objectContaining({ code: 'invalid_status_transition' })));
+    expect((await store.readStream(STREAM)).map((event) => event.type)).toEqual(['RunStarted', 'RunCompleted']);
+  });
+
+  it('confirms a refusal from the store before answering: what another process wrote is seen', async () => {
+    expect(E.isRight(await elsewhere.execute(STREAM, RUN, runDecider, { type: 'StartStep', stepId: 's1', name: 'n', kind: 'k' }, context()))).toBe(true);
+    // The cache here has no step s1; the store has it.
+    const completed = await here.execute(STREAM, RUN, runDecider, { type: 'CompleteStep', stepId: 's1' }, context());
+    expect(E.isRight(completed)).toBe(true);
+    expect((await store.readStream(STREAM)).map((event) => event.type)).toEqual(['RunStarted', 'StepStarted', 'StepCompleted']);
+  });
+
+  it('answers a retried command from the cache without writing it again', async () => {
+    const retried = context();
+    const first = await here.execute(STREAM, RUN, runDecider, { type: 'CompleteRun' }, retried, { alreadyApplied: (state) => state.commandIds.has(retried.commandId) });
+    const again = await here.execute(STREAM, RUN, runDecider, { type: 'CompleteRun' }, retried, { alreadyApplied: (state) => state.commandIds.has(retried.commandId) });
+    expect(E.isRight(first) && E.isRight(again)).toBe(true);
+    if (E.isRight(first) && E.isRight(again)) {
+      expect(again.right.appended).toEqual([]);
+      expect(again.right.position).toEqual(first.right.position);
+    }
+    expect(await store.readStream(STREAM)).toHaveLength(2);
+  });
+});
