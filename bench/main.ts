@@ -36,10 +36,10 @@ async function main(): Promise<void> {
   console.log(`Runtree bench${options.quick ? ' (--quick)' : ''}, ${runsText}\nstart: ${formatMachine(machineAtStart)}\ndata:  ${dataDir.path}\n`);
   try {
     for (const section of sections.filter((candidate) => options.only.includes(candidate.id))) {
-      const progress = (message: string) => console.error(`[bench:${section.id}] ${message}`);
-      progress(`${section.title}: starting`);
       const started = performance.now();
       const seconds = () => (performance.now() - started) / 1000;
+      const progress = (message: string) => console.error(`[bench:${section.id} ${seconds().toFixed(1).padStart(5)} s] ${message}`);
+      progress(`${section.title}: starting`);
       let outcome: SectionOutcome;
       try {
         const result = await section.run({ ...options, dataDir, progress, figures, sizeOverrides: options.sizeOverrides });

@@ -39,17 +39,22 @@ export async function awaitManyWaitersOnOneRun({ orchestrator, clock }: AwaitBen
   return latenciesOf((await Promise.all(woken)).map((at) => at - appendedAt));
 }
 
-/** `runs` runs awaited at once (a watch each), completed one after the other: each run's latency from its terminal append. */
-export async function awaitManyRuns({ orchestrator, clock }: AwaitBench, runs: number, concurrency: number): Promise<Latencies> {
+/**
+ * `runs` runs awaited at once (a watch each); `timed` of them completed one after the other while the
+ * others still wait, each latency from its terminal append; then the rest completed together, untimed.
+ */
+export async function awaitManyRuns({ orchestrator, clock }: AwaitBench, runs: number, timed: number, concurrency: number): Promise<Latencies> {
   const runIds = new Array<string>(runs);
   await forEachConcurrently(range(runs), concurrency, async (index) => {
     runIds[index] = (await orchestrator.startRun({ kind: 'bench_awaited' })).runId;
   });
   const woken = runIds.map((runId) => wakeTime(orchestrator, runId));
   await nextMacrotask();
-  for (const runId of runIds) await orchestrator.completeRun(runId, { done: true });
+  const timedRuns = runIds.slice(0, Math.min(timed, runs));
+  for (const runId of timedRuns) await orchestrator.completeRun(runId, { done: true });
+  await forEachConcurrently(runIds.slice(timedRuns.length), concurrency, (runId) => orchestrator.completeRun(runId, { done: true }));
   const wokenAt = await Promise.all(woken);
-  return latenciesOf(runIds.map((runId, index) => wokenAt[index] - clock.terminalAppendedAt(runStream(runId))));
+  return latenciesOf(timedRuns.map((runId, index) => wokenAt[index] - clock.terminalAppendedAt(runStream(runId))));
 }
 
 /** When `await` resolved with the run completed. */

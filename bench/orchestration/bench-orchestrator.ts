@@ -27,29 +27,34 @@ export async function startBenchOrchestrator(store: StoreOptions): Promise<Bench
   }
 }
 
-/** A place for one part of the section: a new SQLite file (durable unless told), or the one EventStoreDB. */
+/** The store one part of the section runs on: a new SQLite file, or the one EventStoreDB. */
 export interface PhaseStore {
-  readonly options: StoreOptions;
-  /** Removes the SQLite file; an EventStoreDB keeps its events. */
-  remove(): void;
+  /** Durable writes: what the figures are measured on. */
+  readonly durable: StoreOptions;
+  /** The same store without fsync on SQLite, to build fast what is then measured durably (only reads or later writes are timed). */
+  readonly unsynced: StoreOptions;
 }
 
-export function phaseStore(target: BenchStore, dataDir: DataDir, name: string, synchronous?: 'OFF'): PhaseStore {
-  if (target.kind === 'esdb') return { options: { kind: 'esdb', connectionString: target.connectionString }, remove: () => undefined };
+/** Runs `work` on a phase store; a SQLite file is removed afterwards, an EventStoreDB keeps its events. */
+export async function inPhaseStore<T>(target: BenchStore, dataDir: DataDir, name: string, work: (store: PhaseStore) => Promise<T>): Promise<T> {
+  if (target.kind === 'esdb') {
+    const options: StoreOptions = { kind: 'esdb', connectionString: target.connectionString };
+    return work({ durable: options, unsynced: options });
+  }
   const path = dataDir.freshFile(`${name}.sqlite`);
-  return { options: { kind: 'sqlite', path, ...(synchronous === undefined ? {} : { synchronous }) }, remove: () => removeSqliteFiles(path) };
+  try {
+    return await work({ durable: { kind: 'sqlite', path }, unsynced: { kind: 'sqlite', path, synchronous: 'OFF' } });
+  } finally {
+    removeSqliteFiles(path);
+  }
 }
 
-/** Starts an orchestrator on `store`, runs `work`, then closes it and removes the store's file. */
-export async function withBenchOrchestrator<T>(store: PhaseStore, work: (bench: BenchOrchestrator) => Promise<T>): Promise<T> {
+/** Starts an orchestrator on `store`, runs `work`, then closes it. */
+export async function withBenchOrchestrator<T>(store: StoreOptions, work: (bench: BenchOrchestrator) => Promise<T>): Promise<T> {
+  const bench = await startBenchOrchestrator(store);
   try {
-    const bench = await startBenchOrchestrator(store.options);
-    try {
-      return await work(bench);
-    } finally {
-      await bench.close();
-    }
+    return await work(bench);
   } finally {
-    store.remove();
+    await bench.close();
   }
 }

@@ -6,21 +6,23 @@ export interface SpawnScenario {
   readonly operation: 'spawn' | 'delegate';
   /** Each caller has its own parent run and spawns under it, one spawn after the other. */
   readonly callers: number;
-  /** Over all callers. */
-  readonly spawns: number;
+  /** Callers start no new call after this long: the run takes the same time however slow the machine. */
+  readonly durationMs: number;
 }
 
 /** Children created per second through the facade, each call awaited (durable, and in the read models) before the caller's next. */
 export async function measureSpawns(orchestrator: Orchestrator, scenario: SpawnScenario): Promise<number> {
-  const parents = [];
+  const parents: string[] = [];
   for (const _ of range(scenario.callers)) parents.push((await orchestrator.startRun({ kind: 'bench_parent' })).runId);
-  const perCaller = Math.ceil(scenario.spawns / scenario.callers);
+  let created = 0;
   const started = performance.now();
+  const deadline = started + scenario.durationMs;
   await forEachConcurrently(parents, scenario.callers, async (parentRunId) => {
-    for (let child = 0; child < perCaller; child += 1) {
+    while (performance.now() < deadline) {
       if (scenario.operation === 'spawn') await orchestrator.spawn(parentRunId, { kind: 'bench_child' });
-      else await orchestrator.delegate(parentRunId, { step: child });
+      else await orchestrator.delegate(parentRunId, { step: created });
+      created += 1;
     }
   });
-  return perSecond(perCaller * scenario.callers, performance.now() - started);
+  return perSecond(created, performance.now() - started);
 }

@@ -1,5 +1,5 @@
 import type { Orchestrator } from '@runtree/orchestration';
-import { forEachConcurrently } from '../support/concurrently.js';
+import { forEachConcurrently, range } from '../support/concurrently.js';
 import { collectGarbage } from '../support/heap.js';
 import { treeRuns, type TreeShape } from './tree-shapes.js';
 
@@ -17,24 +17,30 @@ export async function buildTree(orchestrator: Orchestrator, shape: TreeShape, co
   return root.runId;
 }
 
-/** Milliseconds for one `cancel` of a freshly built tree whose runs are all running. */
-export async function measureCancel(orchestrator: Orchestrator, shape: TreeShape, concurrency: number): Promise<number> {
-  const rootRunId = await buildTree(orchestrator, shape, concurrency);
+/** `count` trees of `shape`, one after the other; their roots' ids. */
+export async function buildTrees(orchestrator: Orchestrator, shape: TreeShape, count: number, concurrency: number): Promise<string[]> {
+  const roots: string[] = [];
+  for (const _ of range(count)) roots.push(await buildTree(orchestrator, shape, concurrency));
+  return roots;
+}
+
+/** Milliseconds for one `cancel` of a tree whose runs are all running; refuses a partial cancel, which would flatter the figure. */
+export async function measureCancel(orchestrator: Orchestrator, rootRunId: string, shape: TreeShape): Promise<number> {
   collectGarbage();
   const started = performance.now();
   const result = await orchestrator.cancel(rootRunId, 'bench');
   const elapsed = performance.now() - started;
-  // A partial cancel would flatter the figure: refuse it.
   if (result.cancelled.length !== treeRuns(shape)) throw new Error(`cancel moved ${result.cancelled.length} runs to cancelled, expected ${treeRuns(shape)}`);
   return elapsed;
 }
 
 /** Milliseconds for one `collect` of the tree with its descendants and the whole tree's journal. */
-export async function measureCollect(orchestrator: Orchestrator, rootRunId: string, runs: number): Promise<number> {
+export async function measureCollect(orchestrator: Orchestrator, rootRunId: string, shape: TreeShape): Promise<number> {
   collectGarbage();
   const started = performance.now();
   const result = await orchestrator.collect(rootRunId, { includeDescendants: true, includeJournal: true, includeSteps: true });
   const elapsed = performance.now() - started;
+  const runs = treeRuns(shape);
   if (result.descendants?.length !== runs - 1) throw new Error(`collect returned ${result.descendants?.length ?? 0} descendants, expected ${runs - 1}`);
   // Each run's journal holds at least its RunStarted.
   if ((result.journal?.length ?? 0) < runs) throw new Error(`collect returned ${result.journal?.length ?? 0} journal entries for ${runs} runs`);
