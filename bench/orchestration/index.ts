@@ -145,9 +145,9 @@ async function measureAwaitFigures(context: BenchContext, target: BenchStore, si
         addLatencies('awaitOneWaiter', 'await wake-up, 1 waiter', await repeat(runs, warmups, () => awaitOneWaiter(bench, sizes['await-runs'])), false);
         progress(`await: ${sizes.waiters} waiters on one run`);
         addLatencies('awaitWaitersOneRun', `await wake-up, ${sizes.waiters} waiters on 1 run`, await repeat(runs, warmups, () => awaitManyWaitersOnOneRun(bench, sizes.waiters)), true);
-        progress(`await: ${sizes.waiters} runs awaited at once, ${sizes['await-runs']} completed one after the other`);
-        const manyRuns = await repeat(runs, warmups, () => awaitManyRuns(bench, sizes.waiters, sizes['await-runs'], sizes.callers));
-        addLatencies('awaitManyRuns', `await wake-up, ${sizes.waiters} runs awaited`, manyRuns, true);
+        progress(`await: ${sizes['awaited-runs']} runs awaited at once, ${sizes['await-runs']} completed one after the other`);
+        const manyRuns = await repeat(runs, warmups, () => awaitManyRuns(bench, sizes['awaited-runs'], sizes['await-runs'], sizes.callers));
+        addLatencies('awaitManyRuns', `await wake-up, ${sizes['awaited-runs']} runs awaited`, manyRuns, true);
       });
     } finally {
       await clock.close();
@@ -182,7 +182,7 @@ function sizeNotes(context: BenchContext, sizes: OrchestrationSizes, target: Ben
   const unsynced = target.kind === 'sqlite' ? ' with synchronous=OFF to build them fast, then the store is reopened durable (cold caches)' : '';
   return [
     `Sizes: ${Object.entries(sizes).map(([flag, value]) => `${flag} ${value}`).join(', ')}.`,
-    ...(context.quick ? ['Quick sizes: the targets are set for 10,000-run trees and a 1,000,000-event log; met/missed is only indicative here.'] : []),
+    ...(context.quick ? ['Quick sizes: the targets are set for 10,000-run trees, 1,000 awaited runs and a 1,000,000-event log; met/missed is only indicative here.'] : []),
     `Spawns and delegations: each of the callers has its own parent run; every call returns once durable and in the read models.`,
     `Trees and the rebuild log are written through the facade before the clock starts${unsynced}.`,
     'Each cancel gets its own tree whose runs are all running; collect includes descendants, steps and the whole tree\'s journal.',
