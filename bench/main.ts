@@ -37,18 +37,20 @@ async function main(): Promise<void> {
   try {
     for (const section of sections.filter((candidate) => options.only.includes(candidate.id))) {
       const started = performance.now();
+      const cpuAtStart = process.cpuUsage();
       const seconds = () => (performance.now() - started) / 1000;
+      const cpuSeconds = () => cpuSecondsSince(cpuAtStart);
       const progress = (message: string) => console.error(`[bench:${section.id} ${seconds().toFixed(1).padStart(5)} s] ${message}`);
       progress(`${section.title}: starting`);
       let outcome: SectionOutcome;
       try {
         const result = await section.run({ ...options, dataDir, progress, figures, sizeOverrides: options.sizeOverrides });
         for (const figure of result.figures) figures.set(figure.key, figure);
-        outcome = { ...result, seconds: seconds() };
+        outcome = { ...result, seconds: seconds(), cpuSeconds: cpuSeconds() };
       } catch (error) {
         // A failing section (a peer that is down, a bug) must not hide the other sections' figures.
         console.error(error);
-        outcome = { name: section.title, seconds: seconds(), error: messageOf(error) };
+        outcome = { name: section.title, seconds: seconds(), cpuSeconds: cpuSeconds(), error: messageOf(error) };
       }
       outcomes.push(outcome);
       console.log(`${formatSection(outcome)}\n`);
@@ -71,6 +73,12 @@ async function main(): Promise<void> {
   });
   console.log(`Results written to ${path}`);
   if (outcomes.some((outcome) => outcome.error !== undefined || (outcome.failures?.length ?? 0) > 0)) process.exitCode = 1;
+}
+
+/** This process's CPU time since `start`: far below the wall time means the machine was busy with other work. */
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 function messageOf(error: unknown): string {

@@ -28,14 +28,15 @@ describe('figures and targets', () => {
   });
 
   it('prints each figure with its ratio, target and verdict, and sums the verdicts', () => {
-    const section = { name: 'orchestration: SQLite', figures: [spawns, cancel], notes: ['a note'], failures: ['rebuild: disk full'], seconds: 12 };
+    const section = { name: 'orchestration: SQLite', figures: [spawns, cancel], notes: ['a note'], failures: ['rebuild: disk full'], seconds: 12, cpuSeconds: 3.5 };
     const table = formatSection(section);
+    expect(table.split('\n')[0]).toBe('== orchestration: SQLite (12 s, 3.50 s of CPU) ==');
     expect(table).toMatch(/spawn, 1 caller\s+spawns\/s\s+3,300\s+3,000\s+3,600\s+0\.66 x raw fsync\s+>= 0\.70 x\s+MISSED/);
     expect(table).toMatch(/cancel\s+ms\s+1,100\s+900\s+1,200\s+-\s+<= 1,000\s+MISSED/);
     expect(table).toContain('  a note');
     expect(table).toContain('  FAILED: rebuild: disk full');
 
-    const summary = formatSummary([section, { name: 'peer: Emmett', seconds: 1, error: 'PostgreSQL is unreachable' }]);
+    const summary = formatSummary([section, { name: 'peer: Emmett', seconds: 1, cpuSeconds: 0.1, error: 'PostgreSQL is unreachable' }]);
     expect(summary.split('\n')).toEqual([
       '== targets: 0 met, 2 missed ==',
       '  MISSED   orchestration: SQLite: spawn, 1 caller = 0.66 x (target >= 0.70 x)',

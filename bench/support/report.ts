@@ -2,13 +2,18 @@ import { meetsTarget, type BenchFigure, type BenchSectionResult, type BenchTarge
 import { formatNumber, formatTable } from './table.js';
 
 /** A section as run by the bench: its result, or the error that stopped it. */
-export type SectionOutcome =
-  | (BenchSectionResult & { readonly seconds: number; readonly error?: undefined })
-  | { readonly name: string; readonly seconds: number; readonly error: string };
+export type SectionOutcome = (
+  | (BenchSectionResult & { readonly error?: undefined })
+  | { readonly name: string; readonly error: string; readonly failures?: undefined }
+) & {
+  /** Wall time, and the CPU time the bench process got in it. */
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+};
 
 /** The section's table (figure, unit, median, min, max, ratio, target, met/missed), then its notes and failures. */
 export function formatSection(outcome: SectionOutcome): string {
-  const heading = `== ${outcome.name} (${formatNumber(outcome.seconds)} s) ==`;
+  const heading = `== ${outcome.name} (${formatNumber(outcome.seconds)} s, ${formatNumber(outcome.cpuSeconds)} s of CPU) ==`;
   if (outcome.error !== undefined) return [heading, `FAILED: ${outcome.error}`].join('\n');
   const rows = outcome.figures.map((figure) => [
     figure.label,
