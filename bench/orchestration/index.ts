@@ -2,10 +2,10 @@
  * The orchestration section: the `Orchestrator` facade inside a Nest application context
  * (`OrchestratorModule.forRoot`), durable writes, on fresh SQLite files (or an EventStoreDB server).
  */
-import { openEsdbEventStore, openSqliteEventStore, type EventStore } from '@runtree/event-store';
-import type { StoreOptions } from '@runtree/orchestration';
+// Not part of the package's API, but the one way the module opens a store from its options.
+import { openStore } from '../../libs/orchestration/src/module/store-provider.js';
 import { formatNumber } from '../support/table.js';
-import { benchFigure } from '../support/figure.js';
+import { benchFigure, type FigureSpec } from '../support/figure.js';
 import { measureFsyncRate } from '../support/fsync-rate.js';
 import { repeat } from '../support/repeat.js';
 import type { BenchContext, BenchFigure, BenchSection } from '../support/section.js';
@@ -29,7 +29,7 @@ export function orchestrationBench(target: BenchStore): BenchSection {
   return async (context) => {
     const sizes = resolveSizes(ORCHESTRATION_SIZES, context);
     const run = new SectionRun(context, target.kind === 'sqlite' ? 'orchestration' : 'orchestrationEsdb');
-    const fsync = await rawFsyncRate(context, run.notes);
+    const fsync = rawFsyncRate(context, run.notes);
 
     await run.phase('spawns', () => measureSpawnFigures(context, target, sizes, fsync, run));
     await run.phase('trees', () => measureTreeFigures(context, target, sizes, run));
@@ -66,13 +66,14 @@ class SectionRun {
     }
   }
 
-  add(spec: Omit<Parameters<typeof benchFigure>[0], 'key'> & { readonly key: string }): void {
+  /** `key` is the figure's name inside the section. */
+  add(spec: FigureSpec): void {
     this.figures.push(benchFigure({ ...spec, key: `${this.keyPrefix}.${spec.key}` }));
   }
 }
 
 /** The store section's raw fsync rate, or a short probe of our own when it did not run. */
-async function rawFsyncRate(context: BenchContext, notes: string[]): Promise<FsyncReference> {
+function rawFsyncRate(context: BenchContext, notes: string[]): FsyncReference {
   const measured = context.figures.get('store.rawFsync');
   if (measured !== undefined) return { name: 'raw fsync', median: measured.median };
   const median = measureFsyncRate({ directory: context.dataDir.path, durationMs: FSYNC_PROBE_MS, writeBytes: 300 });
@@ -170,12 +171,6 @@ async function measureRebuildFigures(context: BenchContext, target: BenchStore, 
       run.add({ key: 'heapPerRun', label: `read models heap, ${formatNumber(runCount)} runs`, unit: 'B/run', samples: heap, target: { kind: 'atMost', value: 1024 } });
     });
   });
-}
-
-function openStore(options: StoreOptions): EventStore {
-  if (options.kind === 'sqlite') return openSqliteEventStore({ path: options.path });
-  if (options.kind === 'esdb') return openEsdbEventStore({ connectionString: options.connectionString });
-  return options.store;
 }
 
 function sizeNotes(context: BenchContext, sizes: OrchestrationSizes, target: BenchStore): string[] {
