@@ -8,7 +8,7 @@ export const STORE_SIZES = {
   writers: { full: 64, quick: 64, help: 'concurrent writers' },
   'concurrent-events': { full: 32_000, quick: 6400, help: 'single-event appends over all concurrent writers' },
   'batch-size': { full: 100, quick: 100, help: 'events per batched append' },
-  'batched-events': { full: 100_000, quick: 20_000, help: 'events per batched run; readAll reads a log of this many' },
+  'batched-events': { full: 100_000, quick: 10_000, help: 'events per batched run; readAll reads a log of this many' },
 } satisfies SizeTable;
 
 export type StoreSizes = Record<keyof typeof STORE_SIZES, number>;
