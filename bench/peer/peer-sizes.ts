@@ -1,7 +1,13 @@
-import type { StoreBenchConfig } from '../store/config.js';
-
-/** The store section's workload (its meaning of each size), sized for a peer that commits about ten times slower here. */
-export type PeerSizes = Pick<StoreBenchConfig, 'eventBytes' | 'singleWriterEvents' | 'concurrentWriters' | 'concurrentEvents' | 'batchSize' | 'batchedEvents'>;
+/** The store section's workload (see bench/store/sizes.ts), sized for a peer that commits about ten times slower here. */
+export interface PeerSizes {
+  readonly eventBytes: number;
+  readonly singleWriterEvents: number;
+  readonly concurrentWriters: number;
+  /** Over all concurrent writers. */
+  readonly concurrentEvents: number;
+  readonly batchSize: number;
+  readonly batchedEvents: number;
+}
 
 const FULL: PeerSizes = {
   eventBytes: 300,

@@ -13,15 +13,19 @@ export interface BenchContext {
   readonly dataDir: DataDir;
   /** Progress on stderr, so stdout carries only the report. */
   readonly progress: (message: string) => void;
-  /** Figures measured earlier in this run, by key (e.g. `store.appendOneWriter`), for ratios. */
+  /** The figures measured earlier in this run, by key (e.g. `store.appendOneWriter`), for ratios across sections. */
   readonly figures: ReadonlyMap<string, BenchFigure>;
+  /** Sizes given on the command line (`--tree-runs 2000`), by flag; see `resolveSizes`. */
+  readonly sizeOverrides: ReadonlyMap<string, number>;
 }
 
-/** A goal from the performance issue, checked against a figure's median. */
+/** A goal from the performance issue, checked against a figure's median (or its ratio, with `of: 'ratio'`). */
 export interface BenchTarget {
-  /** `atLeast`: median ≥ value (rates); `atMost`: median ≤ value (times, bytes). */
+  /** `atLeast`: value ≥ target (rates); `atMost`: value ≤ target (times, bytes). */
   readonly kind: 'atLeast' | 'atMost';
   readonly value: number;
+  /** `ratio`: the goal is relative, e.g. spawns ≥ 0.7 × the raw fsync rate. Default `median`. */
+  readonly of?: 'median' | 'ratio';
 }
 
 export interface BenchFigure extends Summary {
@@ -40,13 +44,17 @@ export interface BenchSectionResult {
   readonly figures: readonly BenchFigure[];
   /** Lines printed under the section's table (what was skipped and why, sizes used). */
   readonly notes: readonly string[];
+  /** Figures that could not be measured, each with its reason; the bench then exits non-zero. */
+  readonly failures?: readonly string[];
 }
 
 /** One part of the bench: store, peer, orchestration, service. */
 export type BenchSection = (context: BenchContext) => Promise<BenchSectionResult>;
 
-/** Whether a figure meets its target; undefined when it has none. */
+/** Whether a figure meets its target; undefined when it has none (or a ratio target without a ratio). */
 export function meetsTarget(figure: BenchFigure): boolean | undefined {
   if (figure.target === undefined) return undefined;
-  return figure.target.kind === 'atLeast' ? figure.median >= figure.target.value : figure.median <= figure.target.value;
+  const value = figure.target.of === 'ratio' ? figure.ratio?.value : figure.median;
+  if (value === undefined) return undefined;
+  return figure.target.kind === 'atLeast' ? value >= figure.target.value : value <= figure.target.value;
 }

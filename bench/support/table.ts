@@ -1,9 +1,9 @@
 export type Cell = string | number;
 
-/** Thousands separators, no decimals above 100, two significant decimals below (ratios). */
+/** Thousands separators; no decimals for integers and above 100, two decimals below (ratios, milliseconds). */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
-  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  if (Number.isInteger(value) || Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
   return value.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
 }
 

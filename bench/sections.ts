@@ -1,0 +1,30 @@
+import { orchestrationBench } from './orchestration/index.js';
+import { peerBench } from './peer/index.js';
+import { serviceBench } from './service/index.js';
+import { ORCHESTRATION_SIZES } from './orchestration/sizes.js';
+import type { SectionFlags } from './support/cli.js';
+import type { BenchSection } from './support/section.js';
+import { storeBench } from './store/index.js';
+import { STORE_SIZES } from './store/sizes.js';
+
+export interface BenchSectionEntry extends SectionFlags {
+  /** What `--only` selects. */
+  readonly id: string;
+  /** Shown when the section fails before naming itself. */
+  readonly title: string;
+  readonly run: BenchSection;
+}
+
+/** Every section, in the order they run: store → peer → orchestration → service. */
+export function benchSections(env: NodeJS.ProcessEnv): BenchSectionEntry[] {
+  const esdb = env.EVENTSTORE_CONNECTION_STRING;
+  return [
+    { id: 'store', title: 'store: SQLite', run: storeBench, sizes: STORE_SIZES },
+    { id: 'peer', title: 'peer: Emmett', run: peerBench },
+    { id: 'orchestration', title: 'orchestration: SQLite', run: orchestrationBench({ kind: 'sqlite' }), sizes: ORCHESTRATION_SIZES },
+    ...(esdb === undefined || esdb === ''
+      ? []
+      : [{ id: 'orchestration', title: 'orchestration: EventStoreDB', run: orchestrationBench({ kind: 'esdb', connectionString: esdb }), sizes: ORCHESTRATION_SIZES }]),
+    { id: 'service', title: 'service', run: serviceBench },
+  ];
+}

@@ -1,0 +1,17 @@
+import { rmSync } from 'node:fs';
+import type { DataDir } from './data-dir.js';
+
+/** Removes a SQLite database with its WAL and shared-memory files. */
+export function removeSqliteFiles(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+}
+
+/** Runs `run` on a new store file, removed afterwards so runs do not fill the disk. */
+export async function inFreshSqliteFile<T>(dataDir: DataDir, name: string, run: (path: string) => Promise<T>): Promise<T> {
+  const path = dataDir.freshFile(`${name}.sqlite`);
+  try {
+    return await run(path);
+  } finally {
+    removeSqliteFiles(path);
+  }
+}
