@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { defaultValidationLimits, fieldPath } from '@runtree/orchestration';
+import { defaultServiceLimits } from '../../../apps/runtree/src/config.js';
 import type { FuzzRequest, Refusal } from './http-fuzz.js';
 import { hostileText, invalidIdPathSegment, invalidIdString, invalidTimeoutText, jsonText, nested, unknownKey, validId } from './hostile-values.js';
 import { defectOf, preview, validInput } from './input-fields.js';
@@ -96,8 +97,8 @@ export function rawBodyCases(route: HttpRoute, fixture: Fixture): fc.Arbitrary<H
     })),
     fc.constantFrom(1, 1_000, 100_000).map((extra) => ({
       label: `body ${extra} bytes over the limit`,
-      request: post(url, `{"input":"${'x'.repeat(1024 * 1024 + extra)}"}`),
-      refusal: body([413]),
+      request: post(url, `{"input":"${'x'.repeat(defaultServiceLimits.maxBodyBytes + extra)}"}`),
+      refusal: { statuses: [413], codes: ['payload_too_large'], fields: ['body'] },
     })),
     fc.constantFrom(defaultValidationLimits.maxJsonDepth + 1, 100_000).map((levels) => ({
       label: `an array ${levels} levels deep as the body`,
