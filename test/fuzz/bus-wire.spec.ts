@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Logger, type INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
 import type { EventStore } from '@runtree/event-store';
 import { EVENT_STORE, Orchestrator } from '@runtree/orchestration';
-import { busOperations } from '../../apps/runtree/src/bus/index.js';
+import { busNames, busOperations } from '../../apps/runtree/src/bus/index.js';
 import { RABBITMQ_COMMAND_PREFETCH } from '../../apps/runtree/src/bus/bus-transports.js';
 import { brokersAvailable, busConfig, deleteRabbitmqResources, startBusApp, uniquePrefix } from '../e2e/bus/bus-harness.js';
+import { eventually } from '../e2e/ops/ops-app.js';
 import { busShape, expectErrorReply, hostilePayloads } from './support/bus-cases.js';
 import { createFixture, type Fixture } from './support/fixture.js';
 import { FuzzTally } from './support/fuzz-tally.js';
@@ -15,7 +16,8 @@ import { natsWireCaller, rabbitmqWireCaller, type WireCaller } from './support/w
 
 // A sample of the bus fuzz on the real brokers, as bytes on the wire: hostile payloads of every
 // pattern get an error reply naming the field; bytes that are no request packet (not JSON, no id,
-// megabytes of junk) get no reply claiming success, append nothing, and do not stop the intake.
+// megabytes of junk) sent with a reply address get an invalid_option reply naming the body, append
+// nothing, log no error line, and do not stop the intake.
 
 const describeWithBrokers = (await brokersAvailable()) ? describe : describe.skip;
 
@@ -24,6 +26,19 @@ const PAYLOADS_PER_TRANSPORT = 60;
 const JUNK_PER_TRANSPORT = RABBITMQ_COMMAND_PREFETCH + 16;
 /** The NATS server's default max_payload is 1 MiB; a larger publish is refused by the client. */
 const NATS_MAX_PAYLOAD = 1024 * 1024;
+
+/** What the service's loggers were asked to log, by level, while `work` ran (whatever the app's log levels print). */
+async function logsDuring(work: () => Promise<void>): Promise<{ error: string[]; warn: string[] }> {
+  const error = jest.spyOn(Logger.prototype, 'error');
+  const warn = jest.spyOn(Logger.prototype, 'warn');
+  try {
+    await work();
+    return { error: error.mock.calls.map((call) => String(call[0])), warn: warn.mock.calls.map((call) => String(call[0])) };
+  } finally {
+    error.mockRestore();
+    warn.mockRestore();
+  }
+}
 
 describeWithBrokers('hostile messages on the brokers', () => {
   const prefix = uniquePrefix();
@@ -64,21 +79,50 @@ describeWithBrokers('hostile messages on the brokers', () => {
       }, PAYLOADS_PER_TRANSPORT);
     }, 120_000);
 
-    it('takes bytes that are no request without a success reply, an append or a stalled intake', async () => {
+    it('answers bytes that are no request with invalid_option naming the body, without an append, an error log line or a stalled intake', async () => {
       const caller = callers[transport];
+      const repliesBefore = caller.rawReplies.length;
+      let sent = 0;
       const largest = transport === 'NATS' ? NATS_MAX_PAYLOAD - 1024 : 2 * 1024 * 1024;
       const junk = fc.oneof(
         hostileText({ minLength: 1, maxLength: 60 }).map((text) => Buffer.from(text)),
         fc.uint8Array({ minLength: 0, maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
-        // Without an `id` Nest takes a packet for an event: its data is served with no reply, so junk aims at no record.
-        fc.constantFrom('{"data":{"runId":"no-such-run"}}', '{"pattern":"x"}', '5', 'null', '[]', '{', '\u0000').map((text) => Buffer.from(text)),
+        // Without an `id` Nest would take a packet for an event and run it unanswered: these must be refused, not run.
+        fc.constantFrom(
+          `{"data":{"runId":"junk-${transport}"}}`,
+          `{"pattern":"${busNames(prefix).pattern('run.start')}","data":{"runId":"junk-${transport}"}}`,
+          '{"pattern":"x"}',
+          '5',
+          'null',
+          '[]',
+          '{',
+          '\u0000',
+        ).map((text) => Buffer.from(text)),
         fc.constantFrom(largest).map((size) => Buffer.alloc(size, 'x')),
+        // RabbitMQ's one queue carries every pattern: a request for no operation is refused too (NATS only delivers subscribed subjects).
+        ...(transport === 'RabbitMQ' ? [fc.constant(Buffer.from('{"pattern":"no.such.operation","data":{},"id":"1"}'))] : []),
       );
       const before = await journalHead(store);
-      await tally.check(transport, fc.tuple(fc.constantFrom(...busOperations), junk), ([operation, bytes]) => caller.sendRaw(operation, bytes), JUNK_PER_TRANSPORT);
+      const logged = await logsDuring(async () => {
+        await tally.check(transport, fc.tuple(fc.constantFrom(...busOperations), junk), async ([operation, bytes]) => {
+          await caller.sendRaw(operation, bytes);
+          sent += 1;
+        }, JUNK_PER_TRANSPORT);
+        await eventually(async () => expect(caller.rawReplies.length - repliesBefore).toBeGreaterThanOrEqual(sent), 30_000);
+      });
+      const replies = caller.rawReplies.slice(repliesBefore);
+      expect(replies).toHaveLength(sent);
+      for (const reply of replies) {
+        expect(reply.response).toEqual({
+          ok: false,
+          error: { code: 'invalid_option', message: expect.stringMatching(/^Invalid option: body(\.id|\.pattern)? (is not a JSON object|is missing|names no operation)/), details: expect.objectContaining({ field: expect.stringMatching(/^body/) }) },
+        });
+      }
+      // No line per message: no error at all, and one warning a minute at most (the first transport's test logs it).
+      expect(logged.error).toEqual([]);
+      expect(logged.warn.filter((line) => line.startsWith('Refused a bus message')).length).toBeLessThanOrEqual(1);
       const served = await caller.request('run.status', JSON.stringify({ runId: fixture.runId }));
       expect(served.response).toMatchObject({ ok: true, value: { run: { runId: fixture.runId, status: 'running' } } });
-      expect(caller.rawReplies.filter((reply) => (reply.response as { ok?: unknown } | undefined)?.ok !== false && reply.err === undefined)).toEqual([]);
       expect(await journalHead(store)).toBe(before);
     }, 120_000);
   });

@@ -85,8 +85,21 @@ describe.each([readOnly, diskFull])('SQLite event store: $name', (fault) => {
     // All or nothing, and reads still served meanwhile.
     await expect(store.readStream('batch')).rejects.toBeInstanceOf(StreamNotFoundError);
     expect((await store.readAll()).map((event) => event.streamName)).toEqual(['before']);
+    // The writability check (what /health asks) tells the same reason.
+    const unwritable = await store.checkWritable().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(unwritable).toBeInstanceOf(StoreUnavailableError);
+    expect((unwritable as Error).message).toContain(`SQLite event store file ${file} `);
+    expect((unwritable as Error).message).toMatch(fault.reason);
 
     fault.clear(db);
+    const head = await store.headPosition();
+    await store.checkWritable();
+    // The check wrote nothing.
+    expect(await store.headPosition()).toEqual(head);
+    expect((await store.readAll()).map((event) => event.streamName)).toEqual(['before']);
     await store.appendToStream('batch', batch, { expectedRevision: 'no_stream' });
     expect((await store.readStream('batch')).map((event) => event.id)).toEqual(batch.map((event) => event.id));
     await store.close();
@@ -113,12 +126,20 @@ describe.each([readOnly, diskFull])('the service on SQLite: $name', (fault) => {
     expect(errorOf(refused).message).toMatch(fault.reason);
     expect(errorOf(refused).message).toMatch(/gave up after [2-4] attempts over \d+ ms/); // 4 unless the machine is slow
     await http.get('/runs/during').expect(404);
-    // Reads do not touch the refused write: runs, awaits of terminal runs and /health still answer.
+    // Reads do not touch the refused write: runs still answer.
     await http.get('/runs/before').expect(200);
-    const health = await http.get('/health').expect(200);
-    expect(health.body.details).toMatchObject({ store: { status: 'up' }, projection: { status: 'up' } });
+    // /health tells the store cannot take writes, with the same clear reason; the projection is fine.
+    const unhealthy = await http.get('/health').expect(503);
+    expect(unhealthy.body.error).toMatchObject({ store: { status: 'down' } });
+    expect(unhealthy.body.details.projection).toMatchObject({ status: 'up' });
+    expect(unhealthy.body.error.store.message).toContain(`SQLite event store file ${file} `);
+    expect(unhealthy.body.error.store.message).toMatch(fault.reason);
 
     fault.clear(db);
+    // Recovers with no command sent in between: /health itself re-checks, and wrote nothing.
+    const healthy = await http.get('/health').expect(200);
+    expect(healthy.body.details).toMatchObject({ store: { status: 'up' }, projection: { status: 'up' } });
+    await http.get('/runs/during').expect(404);
     await http.post('/runs').send({ runId: 'during', input: bigPayload('during') }).expect(201);
     await http.post('/runs/during/complete').send({ output: 'after the fault cleared' }).expect(200);
     await http.get('/runs/during/await?timeoutMs=0').expect(200);

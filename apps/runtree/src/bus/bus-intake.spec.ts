@@ -1,8 +1,9 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { NatsContext, RmqContext } from '@nestjs/microservices';
 import { OrchestratorError, type Orchestrator } from '@runtree/orchestration';
 import { BusIntake } from './bus-intake.js';
+import { readCommandPacket } from './command-deserializer.js';
 
 /** An Orchestrator whose startRun settles only when the test says so. */
 function pendingOrchestrator() {
@@ -53,5 +54,25 @@ describe('the bus intake', () => {
     const orchestrator = { startRun: () => Promise.reject(new TypeError('boom')) } as unknown as Orchestrator;
     const reply = await new BusIntake(orchestrator).handle('run.start', {}, new NatsContext(['p.run.start', undefined]));
     expect(reply).toEqual({ ok: false, error: { code: 'internal_error', message: 'boom', details: {} } });
+  });
+
+  it.each([
+    ['bytes that are no JSON object', 'not json', 'body', /^Invalid option: body is not a JSON object \{ pattern, data, id \}/],
+    ['a packet without an id', { pattern: 'p.run.start', data: { runId: 'r' } }, 'body.id', /^Invalid option: body\.id is missing/],
+    ['a packet whose id is no string', { pattern: 'p.run.start', data: { runId: 'r' }, id: 7 }, 'body.id', /^Invalid option: body\.id must be a string \(got number\)/],
+  ])('refuses %s with invalid_option naming the field, acknowledges it and runs nothing', async (_, body, field, message) => {
+    const startRun = jest.fn(() => Promise.resolve({ runId: 'r' }));
+    const { context, acked } = rabbitmqContext();
+    const packet = readCommandPacket(body, undefined);
+
+    const reply = await new BusIntake({ startRun } as unknown as Orchestrator).handle('run.start', packet.data, context);
+    expect(reply).toEqual({ ok: false, error: { code: 'invalid_option', message: expect.stringMatching(message), details: { field, reason: expect.any(String) } } });
+    expect(packet.id).toBe(''); // a request, so the transport answers it
+    expect(startRun).not.toHaveBeenCalled();
+    expect(acked).toHaveLength(1);
+  });
+
+  it('reads a packet with an id as the request it is', () => {
+    expect(readCommandPacket({ pattern: 'p.run.start', data: { runId: 'r' }, id: 'i' }, undefined)).toEqual({ pattern: 'p.run.start', data: { runId: 'r' }, id: 'i' });
   });
 });

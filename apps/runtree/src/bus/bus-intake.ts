@@ -7,6 +7,7 @@ import type { BusOperation } from './bus-names.js';
 import { busOperationCalls } from './bus-operations.js';
 import { busPayloads } from './bus-payloads.js';
 import { replyOf, type BusReply } from './bus-reply.js';
+import { refuseUnreadable, UnreadableMessage } from './unreadable-message.js';
 
 /** Serves one bus command, whichever transport brought it: payload check, Orchestrator call, reply, ack. */
 @Injectable()
@@ -14,6 +15,8 @@ export class BusIntake {
   constructor(private readonly orchestrator: Orchestrator) {}
 
   async handle(operation: BusOperation, payload: unknown, context?: BaseRpcContext): Promise<BusReply> {
+    // The deserializer could not read the message (command-deserializer.ts): answer why, run nothing.
+    if (payload instanceof UnreadableMessage) return refuseUnreadable(payload, context);
     const reply = await replyOf(() => this.call(operation, payload));
     acknowledge(context);
     return reply;

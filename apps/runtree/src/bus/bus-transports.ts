@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Transport, type CustomStrategy, type NatsOptions } from '@nestjs/microservices';
 import type { RuntreeConfig } from '../config.js';
 import { busNames } from './bus-names.js';
+import { NatsCommandDeserializer, RabbitMqCommandDeserializer } from './command-deserializer.js';
 import { RabbitMqCommandServer } from './rabbitmq-command-server.js';
 
 /**
@@ -27,7 +28,14 @@ export function connectBusTransports(app: INestApplication, config: RuntreeConfi
     // the client's default gives up after 10 attempts, leaving an instance that no longer takes commands.
     app.connectMicroservice<NatsOptions>({
       transport: Transport.NATS,
-      options: { servers: [config.natsUrl], queue: names.natsQueueGroup, maxReconnectAttempts: -1, reconnectTimeWait: BROKER_RECONNECT_WAIT_MS },
+      options: {
+        servers: [config.natsUrl],
+        queue: names.natsQueueGroup,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: BROKER_RECONNECT_WAIT_MS,
+        // Junk gets a reply saying why (with no ERROR line per message), never a run.
+        deserializer: new NatsCommandDeserializer(),
+      },
     }, inheritAppConfig);
   }
   if (config.rabbitmqUrl !== undefined) {
@@ -39,6 +47,7 @@ export function connectBusTransports(app: INestApplication, config: RuntreeConfi
         noAck: false,
         queueOptions: { durable: true },
         prefetchCount: RABBITMQ_COMMAND_PREFETCH,
+        deserializer: new RabbitMqCommandDeserializer(),
         // The ack and the reply are two small writes: Nagle would hold the reply ~40 ms for the ack's TCP ACK.
         // Reconnection is forever (the server's default); only its wait is shortened.
         socketOptions: { connectionOptions: { noDelay: true }, reconnectTimeInSeconds: BROKER_RECONNECT_WAIT_MS / 1_000 },

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { ServerRMQ, type OutgoingResponse, type RmqContext } from '@nestjs/microservices';
+import { ServerRMQ, type MessageHandler, type OutgoingResponse, type RmqContext } from '@nestjs/microservices';
+import { refuseUnreadable, UnreadableMessage } from './unreadable-message.js';
 
 const logger = new Logger('RabbitMqCommandServer');
 
@@ -8,9 +9,18 @@ const logger = new Logger('RabbitMqCommandServer');
  * channel and drops the promise, so a reply still unconfirmed when the connection breaks rejects
  * unhandled, and Node ends the process on an unhandled rejection: a broker restart would kill the
  * instance. Here a lost reply is logged; the caller gets no reply and retries with its commandId.
+ *
+ * One queue carries every pattern, so a message no handler takes (unreadable, or an unknown
+ * pattern) goes to a catch-all that acknowledges it and answers why, instead of Nest's
+ * dead-lettering with a warning per message.
  */
 export class RabbitMqCommandServer extends ServerRMQ {
-  override sendMessage<T>(message: T, replyTo: string, correlationId: string, _context: RmqContext): void {
+  override getHandlerByPattern(pattern: string): MessageHandler | null {
+    return super.getHandlerByPattern(pattern) ?? refuseUnknownPattern;
+  }
+
+  override sendMessage<T>(message: T, replyTo: string | undefined, correlationId: string, _context: RmqContext): void {
+    if (replyTo === undefined) return; // the sender asked for no reply
     // As ServerRMQ.sendMessage does, keeping the promise.
     const { options, ...reply } = this.serializer.serialize(message as OutgoingResponse) as { options?: object };
     this.channel!.sendToQueue(replyTo, Buffer.from(JSON.stringify(reply)), { correlationId, ...options }).catch((error: unknown) => {
@@ -18,3 +28,8 @@ export class RabbitMqCommandServer extends ServerRMQ {
     });
   }
 }
+
+const unknownPattern = new UnreadableMessage('body.pattern', 'names no operation of this service');
+
+const refuseUnknownPattern = (async (data: unknown, context: RmqContext) =>
+  refuseUnreadable(data instanceof UnreadableMessage ? data : unknownPattern, context)) as MessageHandler;

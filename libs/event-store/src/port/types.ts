@@ -152,5 +152,11 @@ export interface EventStore {
   deleteStream(streamName: string, options?: DeleteStreamOptions): Promise<void>;
   /** The global position of the last event in the log (user or system), or `start` when empty. */
   headPosition(): Promise<Position | 'start'>;
+  /**
+   * Throws `StoreUnavailableError` with the reason while the store cannot take a write, and
+   * writes nothing. For health checks; a store whose reads already fail when writes do
+   * (EventStoreDB: one server) leaves it out.
+   */
+  checkWritable?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -40,6 +40,7 @@ import { prepareStatements, type Statements } from './statements.js';
 import { asEventStoreError } from './store-unavailable.js';
 import { StreamPageReader } from './stream-page-reader.js';
 import { currentRevision, emptyStreamRow, metadataOf, visibleBounds } from './stream-row.js';
+import { createWritabilityProbe } from './writability-probe.js';
 
 const DEFAULT_CHECKPOINT_INTERVAL = 32;
 
@@ -54,6 +55,7 @@ export class SqliteEventStore implements EventStore {
   /** Streams written since the last commit notice: their subscribers are the ones to wake. */
   private writtenStreams = new Set<string>();
   private closed = false;
+  private readonly probeWritable: () => void;
 
   constructor(
     private readonly db: Database.Database,
@@ -67,6 +69,7 @@ export class SqliteEventStore implements EventStore {
       this.writtenStreams = new Set();
       this.commits.notify(written);
     });
+    this.probeWritable = createWritabilityProbe(db);
   }
 
   async appendToStream(streamName: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult> {
@@ -167,6 +170,11 @@ export class SqliteEventStore implements EventStore {
   /** The journal mode and synchronous level SQLite applies, read back from the connection. */
   durability(): { journalMode: string; synchronous: SynchronousMode | 'EXTRA' } {
     return this.read(() => readDurabilitySettings(this.db));
+  }
+
+  /** Throws `StoreUnavailableError` naming the file and the reason while it cannot take a write; writes nothing. */
+  async checkWritable(): Promise<void> {
+    this.read(this.probeWritable);
   }
 
   /** Writes what is queued, ends subscriptions, then closes the database. */

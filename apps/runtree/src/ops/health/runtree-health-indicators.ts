@@ -30,7 +30,10 @@ export class RuntreeHealthIndicators {
     return this.indicators
       .check('store')
       .attempt(async () => {
-        const head = await this.orchestration.store.headPosition();
+        const store = this.orchestration.store;
+        const head = await store.headPosition();
+        // Reads can succeed while writes fail (a read-only file, a full disk): commands then fail, so the store is down.
+        await store.checkWritable?.();
         return { head: head === 'start' ? 'empty' : positionToString(head) };
       })
       .withTimeout(HEALTH_CHECK_TIMEOUT_MS);
