@@ -87,6 +87,10 @@ export class FaultyEventStore implements EventStore {
     return this.call(() => this.inner.readAll(options));
   }
 
+  readStreams(streamNames: readonly string[]): Promise<RecordedEvent[]> {
+    return this.call(() => this.inner.readStreams(streamNames));
+  }
+
   subscribeToStream(streamName: string, options?: SubscribeToStreamOptions): Subscription {
     this.throwIfCrashed();
     return this.dyingWithTheStore(this.inner.subscribeToStream(streamName, options));

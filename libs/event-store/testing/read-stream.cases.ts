@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { StreamNotFoundError } from '../src/port/errors.js';
+import { InvalidRequestError, StreamNotFoundError } from '../src/port/errors.js';
+import { comparePositions } from '../src/port/position.js';
 import type { EventStore } from '../src/port/types.js';
 import { idsOf, newEvents, rejectionOf, revisionsOf, uniquePrefix, type ConformanceTarget } from './support.js';
 
@@ -58,6 +59,42 @@ export function describeReadStreamCases(target: ConformanceTarget): void {
       expect(error).toBeInstanceOf(StreamNotFoundError);
       expect((error as StreamNotFoundError).streamName).toBe(stream);
       await expect(target.store.readStream(stream, { direction: 'backwards' })).rejects.toBeInstanceOf(StreamNotFoundError);
+    });
+  });
+
+  describe('reading several streams at once', () => {
+    it('merges the streams in global log order, each event once', async () => {
+      const [first, second] = [uniquePrefix(), uniquePrefix()];
+      const a = newEvents(2);
+      const b = newEvents(1);
+      const c = newEvents(2);
+      await target.store.appendToStream(first, a, { expectedRevision: 'no_stream' });
+      await target.store.appendToStream(second, b, { expectedRevision: 'no_stream' });
+      await target.store.appendToStream(first, c, { expectedRevision: 1n });
+      const read = await target.store.readStreams([second, first, second]);
+      expect(idsOf(read)).toEqual(idsOf([...a, ...b, ...c]));
+      expect(read.map((event) => event.streamName)).toEqual([first, first, second, first, first]);
+      expect(read).toEqual([...(await target.store.readStream(first)), ...(await target.store.readStream(second))].sort((x, y) => comparePositions(x.position, y.position)));
+    });
+
+    it('reads nothing for streams that never existed or were deleted, and no streams at all', async () => {
+      const [kept, deleted] = [await tenEventStream(target.store), await tenEventStream(target.store)];
+      await target.store.deleteStream(deleted);
+      const read = await target.store.readStreams([uniquePrefix(), deleted, kept]);
+      expect(read.map((event) => event.streamName)).toEqual(Array(10).fill(kept));
+      expect(await target.store.readStreams([])).toEqual([]);
+    });
+
+    it('hides what stream metadata hides, as readStream does', async () => {
+      const stream = await tenEventStream(target.store);
+      await target.store.setStreamMetadata(stream, { maxCount: 3 });
+      expect(revisionsOf(await target.store.readStreams([stream]))).toEqual([7n, 8n, 9n]);
+    });
+
+    it('refuses an empty stream name, naming its place in the list', async () => {
+      const error = await rejectionOf(target.store.readStreams([uniquePrefix(), '']));
+      expect(error).toBeInstanceOf(InvalidRequestError);
+      expect((error as Error).message).toMatch(/^streamNames\[1\] must be a non-empty string/);
     });
   });
 }

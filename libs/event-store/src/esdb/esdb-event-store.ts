@@ -24,6 +24,7 @@ import {
   assertMaxCount,
   assertStreamMetadata,
   assertStreamName,
+  assertStreamNames,
 } from '../port/validation.js';
 import type {
   AppendOptions,
@@ -64,6 +65,8 @@ export function openEsdbEventStore(options: EsdbEventStoreOptions): EsdbEventSto
 }
 
 const DEFAULT_CHECKPOINT_INTERVAL = 32;
+/** Stream reads in flight at once for `readStreams`. */
+const PARALLEL_STREAM_READS = 16;
 
 /**
  * The EventStore port on EventStoreDB / KurrentDB. A thin layer: the server checks expected revisions,
@@ -105,6 +108,19 @@ export class EsdbEventStore implements EventStore {
       ),
     );
     return events.slice(0, options.maxCount);
+  }
+
+  async readStreams(streamNames: readonly string[]): Promise<RecordedEvent[]> {
+    assertStreamNames(streamNames);
+    const names = [...new Set(streamNames)];
+    const perStream: RecordedEvent[][] = [];
+    // A read per stream (the server has no multi-stream read), a bounded number in flight.
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      while (next < names.length) perStream.push(await this.readStreamIfAny(names[next++]));
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_STREAM_READS, names.length) }, reader));
+    return perStream.flat().sort((a, b) => comparePositions(a.position, b.position));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -208,6 +224,15 @@ export class EsdbEventStore implements EventStore {
         position: result.position ?? (await this.positionOf(streamName, result.nextExpectedRevision)),
       };
     });
+  }
+
+  private async readStreamIfAny(streamName: string): Promise<RecordedEvent[]> {
+    try {
+      return await this.readStream(streamName);
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
   }
 
   private async call<T>(context: ErrorContext, operation: () => Promise<T>): Promise<T> {

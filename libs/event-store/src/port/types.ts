@@ -143,6 +143,11 @@ export interface EventStore {
   appendToStream(streamName: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult>;
   /** Throws `StreamNotFoundError` for a stream that never existed or was deleted. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * Every readable event of these streams, in global log order: what `readStream` returns for each,
+   * merged. A stream that does not exist or was deleted contributes nothing (no error).
+   */
+  readStreams(streamNames: readonly string[]): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToStream(streamName: string, options?: SubscribeToStreamOptions): Subscription;
   subscribeToAll(options?: SubscribeToAllOptions): Subscription;

@@ -11,6 +11,7 @@ import {
   assertMaxCount,
   assertStreamMetadata,
   assertStreamName,
+  assertStreamNames,
 } from './validation.js';
 
 const event: EventToAppend = { id: '0b0e6d4c-3c1a-4f5e-9a39-5b2f1f3c9d10', type: 'Happened', data: { n: 1 } };
@@ -20,6 +21,8 @@ cyclic.self = cyclic;
 // Each row breaks one rule; the message must name the field, so a caller knows what to fix.
 const refusals: Array<[rule: string, check: () => void, field: string]> = [
   ['an empty stream name', () => assertStreamName(''), 'streamName'],
+  ['stream names that are not a list', () => assertStreamNames('run-1'), 'streamNames'],
+  ['an empty name among stream names', () => assertStreamNames(['run-1', '']), 'streamNames[1]'],
   ['no events', () => assertEventsToAppend([]), 'events'],
   ['an event id that is not a UUID', () => assertEventsToAppend([event, { ...event, id: 'nope' }]), 'events[1].id'],
   ['an empty event type', () => assertEventsToAppend([{ ...event, type: '' }]), 'events[0].type'],

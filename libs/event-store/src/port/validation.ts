@@ -16,6 +16,15 @@ export function assertStreamName(streamName: unknown): asserts streamName is str
   }
 }
 
+export function assertStreamNames(streamNames: unknown): asserts streamNames is readonly string[] {
+  if (!Array.isArray(streamNames)) throw new InvalidRequestError(`streamNames must be an array, got ${printable(streamNames)}`);
+  streamNames.forEach((streamName: unknown, index) => {
+    if (typeof streamName !== 'string' || streamName.length === 0) {
+      throw new InvalidRequestError(`streamNames[${index}] must be a non-empty string, got ${printable(streamName)}`);
+    }
+  });
+}
+
 export function assertEventsToAppend(events: unknown): asserts events is readonly EventToAppend[] {
   if (!Array.isArray(events) || events.length === 0) throw new InvalidRequestError('events must be a non-empty array');
   events.forEach((event: unknown, index) => {

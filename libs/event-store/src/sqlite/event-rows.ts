@@ -35,6 +35,7 @@ export const POSITION = 0;
 export const STREAM_NAME = 1;
 export const REVISION = 2;
 export const EVENT_TYPE = 4;
+export const CREATED_MS = 7;
 
 export function toRecordedEvent(row: EventTuple): RecordedEvent {
   const position = row[0];

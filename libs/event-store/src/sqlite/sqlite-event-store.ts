@@ -10,6 +10,7 @@ import {
   assertMaxCount,
   assertStreamMetadata,
   assertStreamName,
+  assertStreamNames,
 } from '../port/validation.js';
 import type {
   AppendOptions,
@@ -34,6 +35,7 @@ import { toRecordedEvent } from './event-rows.js';
 import { GlobalLog } from './global-log.js';
 import { GroupCommit, type GroupCommitStats } from './group-commit.js';
 import { LogWriter } from './log-writer.js';
+import { readVisibleEventsOf } from './multi-stream-read.js';
 import { PulledSubscription, type PageReader } from './pulled-subscription.js';
 import { readDurabilitySettings, type SynchronousMode } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -98,6 +100,11 @@ export class SqliteEventStore implements EventStore {
       const rows = backwards ? this.sql.visibleBackwards.all(query) : this.sql.visibleForwards.all(query);
       return rows.map(toRecordedEvent);
     });
+  }
+
+  async readStreams(streamNames: readonly string[]): Promise<RecordedEvent[]> {
+    assertStreamNames(streamNames);
+    return this.read(() => readVisibleEventsOf(this.sql, streamNames, this.now()));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

@@ -19,6 +19,8 @@ export function prepareStatements(db: Database.Database) {
   const visibleStreamEvents = `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = @stream AND revision >= @minRevision AND created_ms >= @minCreatedMs`;
   return {
     stream: db.prepare<[string], StreamRow>('SELECT * FROM streams WHERE stream_name = ?'),
+    /** The heads of the streams named in a JSON array. */
+    streamsIn: db.prepare<[string], StreamRow>('SELECT * FROM streams WHERE stream_name IN (SELECT value FROM json_each(?))'),
     putStream: db.prepare<StreamRow>(
       `INSERT OR REPLACE INTO streams (stream_name, last_revision, life_start, max_count, max_age, truncate_before, custom_metadata)
        VALUES (@stream_name, @last_revision, @life_start, @max_count, @max_age, @truncate_before, @custom_metadata)`,
@@ -37,6 +39,10 @@ export function prepareStatements(db: Database.Database) {
     // Event reads return rows as arrays in `EVENT_COLUMNS` order (`EventTuple`).
     visibleForwards: db.prepare<StreamRangeQuery, EventTuple>(`${visibleStreamEvents} AND revision >= @from ORDER BY revision LIMIT @limit`).raw(true),
     visibleBackwards: db.prepare<StreamRangeQuery, EventTuple>(`${visibleStreamEvents} AND revision <= @from ORDER BY revision DESC LIMIT @limit`).raw(true),
+    /** Every event of the streams named in a JSON array, in log order; the caller hides what metadata hides. */
+    eventsOfStreams: db.prepare<[string], EventTuple>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name IN (SELECT value FROM json_each(?)) ORDER BY position`,
+    ).raw(true),
     /** Whole events of the global log, one page at a time: one scan, filtered by the caller. */
     logAfter: db.prepare<[bigint, number], EventTuple>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
     logBefore: db.prepare<[bigint, number], EventTuple>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position < ? ORDER BY position DESC LIMIT ?`).raw(true),

@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { openSqliteEventStore, type SqliteEventStore, type Subscription } from '@runtree/event-store';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { EventScript } from '../projections/testing/event-script.js';
-import { RunWatchers } from './run-watchers.js';
+import { RunWatchers, type AwaitOutcome } from './run-watchers.js';
 
 describe('RunWatchers', () => {
   let store: SqliteEventStore;
@@ -37,29 +37,33 @@ describe('RunWatchers', () => {
     jest.restoreAllMocks();
   });
 
+  function awaitOutcome(runId: string, timeoutMs: number): Promise<AwaitOutcome> {
+    return new Promise((resolve) => watchers.await(runId, timeoutMs, resolve));
+  }
+
   async function append(script: EventScript): Promise<void> {
     await runner.waitFor((await script.appendTo(store)).position);
   }
 
   it('answers not_found for an unknown run', async () => {
-    expect(await watchers.await('nope', 1000)).toEqual(E.left(expect.objectContaining({ code: 'not_found', details: { runId: 'nope' } })));
+    expect(await awaitOutcome('nope', 1000)).toEqual(E.left(expect.objectContaining({ code: 'not_found', details: { runId: 'nope' } })));
   });
 
   it('answers a terminal run at once, whatever the timeout', async () => {
     for (const timeoutMs of [0, 60_000]) {
-      const outcome = await watchers.await('done', timeoutMs);
+      const outcome = await awaitOutcome('done', timeoutMs);
       expect(outcome).toEqual(E.right(expect.objectContaining({ status: 'completed', output: 'ok', run: expect.objectContaining({ runId: 'done' }) })));
     }
     expect(store.subscribeToStream).not.toHaveBeenCalled();
   });
 
   it('times out at once for a running run with a zero timeout', async () => {
-    expect(await watchers.await('r', 0)).toEqual(E.left(expect.objectContaining({ code: 'timeout', details: { runId: 'r', timeoutMs: 0 } })));
+    expect(await awaitOutcome('r', 0)).toEqual(E.left(expect.objectContaining({ code: 'timeout', details: { runId: 'r', timeoutMs: 0 } })));
     expect(watchers.watcherCount).toBe(0);
   });
 
   it('wakes every waiter with one shared subscription, within milliseconds of the terminal event', async () => {
-    const waiting = Array.from({ length: 5 }, () => watchers.await('r', 60_000));
+    const waiting = Array.from({ length: 5 }, () => awaitOutcome('r', 60_000));
     expect(watchers.watcherCount).toBe(1);
     expect(watchers.waiterCount).toBe(5);
 
@@ -77,9 +81,26 @@ describe('RunWatchers', () => {
     expect(stoppedSubscriptions).toBeGreaterThanOrEqual(1);
   });
 
+  it('settles every waiter of a run in one pass, before any of them runs a promise step', async () => {
+    const settledWhenFirstReacts: number[] = [];
+    let settled = 0;
+    let allSettled!: () => void;
+    const done = new Promise<void>((resolve) => (allSettled = resolve));
+    for (let i = 0; i < 100; i++) {
+      watchers.await('r', 60_000, () => {
+        settled++;
+        if (settled === 1) queueMicrotask(() => settledWhenFirstReacts.push(settled));
+        if (settled === 100) allSettled();
+      });
+    }
+    await append(new EventScript().onRun('r', 'RunCompleted', {}));
+    await done;
+    expect(settledWhenFirstReacts).toEqual([100]);
+  });
+
   it('gives a waiter whose timeout passes `timeout`, and closes the subscription when the last one leaves', async () => {
-    const patient = watchers.await('r', 60_000);
-    const hasty = await watchers.await('r', 20);
+    const patient = awaitOutcome('r', 60_000);
+    const hasty = await awaitOutcome('r', 20);
     expect(hasty).toEqual(E.left(expect.objectContaining({ code: 'timeout', details: { runId: 'r', timeoutMs: 20 } })));
     expect(watchers.waiterCount).toBe(1);
     expect(watchers.watcherCount).toBe(1);
@@ -89,14 +110,14 @@ describe('RunWatchers', () => {
     expect(await patient).toEqual(E.right(expect.objectContaining({ status: 'cancelled', cancelReason: 'enough' })));
 
     await append(new EventScript().startRun('slow'));
-    expect(await watchers.await('slow', 10)).toEqual(E.left(expect.objectContaining({ code: 'timeout' })));
+    expect(await awaitOutcome('slow', 10)).toEqual(E.left(expect.objectContaining({ code: 'timeout' })));
     expect(watchers.watcherCount).toBe(0);
     expect(watchers.waiterCount).toBe(0);
     expect(stoppedSubscriptions).toBeGreaterThanOrEqual(2);
   });
 
   it('ignores the run events that are not terminal', async () => {
-    const waiting = watchers.await('r', 60_000);
+    const waiting = awaitOutcome('r', 60_000);
     await append(new EventScript().onRun('r', 'StepStarted', { stepId: 's', name: 'n', kind: 'k' }));
     expect(watchers.waiterCount).toBe(1);
     await append(new EventScript().onRun('r', 'RunCompleted', {}));
@@ -106,7 +127,7 @@ describe('RunWatchers', () => {
   });
 
   it('releases its waiters when the module is destroyed', async () => {
-    const waiting = watchers.await('r', 60_000);
+    const waiting = awaitOutcome('r', 60_000);
     watchers.onModuleDestroy();
     expect(await waiting).toEqual(E.left(expect.objectContaining({ code: 'store_unavailable' })));
     expect(watchers.watcherCount).toBe(0);

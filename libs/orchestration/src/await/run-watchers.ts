@@ -54,18 +54,20 @@ export class RunWatchers implements OnModuleDestroy {
     return count;
   }
 
-  /** `timeoutMs` is a validated non-negative integer. */
-  await(runId: string, timeoutMs: number): Promise<AwaitOutcome> {
+  /**
+   * Calls `settle` once with the answer: at once when there is nothing to wait for, else from the
+   * run's wake-up, which settles every waiter of the run in one synchronous pass (no promise steps
+   * per waiter). `timeoutMs` is a validated non-negative integer.
+   */
+  await(runId: string, timeoutMs: number, settle: (outcome: AwaitOutcome) => void): void {
     const entry = this.projection.readModels.getRun(runId);
-    if (entry === undefined) return Promise.resolve(E.left(runNotFound(runId)));
-    if (entry.status !== 'running') return Promise.resolve(E.right(awaitResult(entry.run)));
-    if (timeoutMs <= 0) return Promise.resolve(E.left(awaitTimedOut(runId, timeoutMs)));
-    return new Promise((resolve) => {
-      const watch = this.watches.get(runId) ?? this.startWatch(runId, BigInt(entry.streamRevision));
-      const waiter = new Waiter(resolve);
-      watch.waiters.add(waiter);
-      this.armTimeout(watch, waiter, timeoutMs, timeoutMs);
-    });
+    if (entry === undefined) return settle(E.left(runNotFound(runId)));
+    if (entry.status !== 'running') return settle(E.right(awaitResult(entry.run)));
+    if (timeoutMs <= 0) return settle(E.left(awaitTimedOut(runId, timeoutMs)));
+    const watch = this.watches.get(runId) ?? this.startWatch(runId, BigInt(entry.streamRevision));
+    const waiter = new Waiter(settle);
+    watch.waiters.add(waiter);
+    this.armTimeout(watch, waiter, timeoutMs, timeoutMs);
   }
 
   onModuleDestroy(): void {
@@ -86,25 +88,23 @@ export class RunWatchers implements OnModuleDestroy {
     return watch;
   }
 
+  /** Settles the waiters before leaving the loop: leaving waits for the subscription to end. */
   private async follow(watch: RunWatch): Promise<void> {
-    let outcome: AwaitOutcome = E.left(domainError('store_unavailable', `The watch of run ${watch.runId} ended`, { runId: watch.runId }));
     try {
       for await (const message of watch.subscription) {
         if (message.type !== 'event' || !TERMINAL_EVENT_TYPES.has(message.event.type)) continue;
         await this.projection.waitFor(message.event.position);
         const entry = this.projection.readModels.getRun(watch.runId);
         // Gone: the read models were cleared meanwhile. Still running: the models skipped the event.
-        if (entry === undefined) outcome = E.left(runNotFound(watch.runId));
-        else if (entry.status === 'running') continue;
-        else outcome = E.right(awaitResult(entry.run));
-        break;
+        if (entry === undefined) return this.settleAll(watch, E.left(runNotFound(watch.runId)));
+        if (entry.status !== 'running') return this.settleAll(watch, E.right(awaitResult(entry.run)));
       }
+      // After the last waiter left this settles nobody; it only makes sure the watch is closed.
+      this.settleAll(watch, E.left(domainError('store_unavailable', `The watch of run ${watch.runId} ended`, { runId: watch.runId })));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      outcome = E.left(domainError('store_unavailable', `Watching run ${watch.runId} failed: ${reason}`, { runId: watch.runId }));
+      this.settleAll(watch, E.left(domainError('store_unavailable', `Watching run ${watch.runId} failed: ${reason}`, { runId: watch.runId })));
     }
-    // After the last waiter left this settles nobody; it only makes sure the watch is closed.
-    this.settleAll(watch, outcome);
   }
 
   private armTimeout(watch: RunWatch, waiter: Waiter, remainingMs: number, timeoutMs: number): void {

@@ -40,6 +40,20 @@ function idIn(streamName: string, prefix: string): string | undefined {
   return streamName.startsWith(prefix) ? streamName.slice(prefix.length) : undefined;
 }
 
+type StepOutcome = Pick<Step, 'output' | 'error'>;
+
+/**
+ * The step as it ends, with the fields in the same order as when it started. Written out rather
+ * than spread: a spread copy with an added field takes about twice the heap per step.
+ */
+function finishedStep(step: Step, status: StepStatus, updatedAt: string, outcome: StepOutcome): Step {
+  const finished: Mutable<Step> = { stepId: step.stepId, runId: step.runId, name: step.name, kind: step.kind, status, startedAt: step.startedAt, updatedAt };
+  if (step.input !== undefined) finished.input = step.input;
+  if (outcome.output !== undefined) finished.output = outcome.output;
+  if (outcome.error !== undefined) finished.error = outcome.error;
+  return finished;
+}
+
 /**
  * The lineage and status read models, fed the decoded log one event at a time. Deterministic:
  * the same log always builds the same models. Events of runs it does not know (forgotten by
@@ -310,14 +324,14 @@ export class ReadModels {
     if (root !== undefined) root.runningDescendants += delta;
   }
 
-  private finishStep(record: RunRecord, stepId: string, status: StepStatus, at: string, outcome: Partial<Step>): void {
+  private finishStep(record: RunRecord, stepId: string, status: StepStatus, at: string, outcome: StepOutcome): void {
     const steps = record.steps;
     // The step being finished is usually the newest one.
     for (let index = steps.length - 1; index >= 0; index--) {
       const step = steps[index];
       if (step.stepId !== stepId) continue;
       if (step.status !== 'running') return;
-      record.replaceStep(index, { ...step, ...outcome, status, updatedAt: at });
+      record.replaceStep(index, finishedStep(step, status, at, outcome));
       record.activeStepCount--;
       return;
     }
