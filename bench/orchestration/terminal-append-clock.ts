@@ -44,6 +44,10 @@ export class TerminalAppendClock implements EventStore {
     return this.store.readStream(streamName, options);
   }
 
+  readStreams(streamNames: readonly string[]): Promise<RecordedEvent[]> {
+    return this.store.readStreams(streamNames);
+  }
+
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.store.readAll(options);
   }
