@@ -16,7 +16,7 @@ import { inPhaseStore, withBenchOrchestrator, type BenchStore } from './bench-or
 import { measureHeapPerRun, measureRebuild } from './rebuild-scenarios.js';
 import { ORCHESTRATION_SIZES, type OrchestrationSizes } from './sizes.js';
 import { measureSpawns } from './spawn-scenario.js';
-import { TerminalAppendClock } from './terminal-append-clock.js';
+import { terminalAppendClock } from './terminal-append-clock.js';
 import { buildTree, buildTrees, measureCancel, measureCollect } from './tree-scenarios.js';
 import { chainTree, treeRuns, wideTree } from './tree-shapes.js';
 
@@ -134,9 +134,9 @@ async function measureAwaitFigures(context: BenchContext, target: BenchStore, si
   const { runs, warmups, progress } = context;
   await inPhaseStore(target, context.dataDir, 'await', async (store) => {
     // The module gets the store through a clock that notes when each terminal append resolved.
-    const clock = new TerminalAppendClock(openStore(store.durable));
+    const clock = terminalAppendClock(openStore(store.durable));
     try {
-      await withBenchOrchestrator({ kind: 'instance', store: clock }, async ({ orchestrator }) => {
+      await withBenchOrchestrator({ kind: 'instance', store: clock.store }, async ({ orchestrator }) => {
         const bench = { orchestrator, clock };
         const addLatencies = (key: string, label: string, samples: readonly Latencies[], withTarget: boolean) => {
           run.add({ key: `${key}P50`, label: `${label}, p50`, unit: 'ms', samples: samples.map((latency) => latency.p50) });
@@ -151,7 +151,7 @@ async function measureAwaitFigures(context: BenchContext, target: BenchStore, si
         addLatencies('awaitManyRuns', `await wake-up, ${sizes['awaited-runs']} runs awaited`, manyRuns, true);
       });
     } finally {
-      await clock.close();
+      await clock.store.close();
     }
   });
 }

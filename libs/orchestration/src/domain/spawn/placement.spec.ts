@@ -37,15 +37,8 @@ const named = {
   unknownThread: threadState('unknown-thread', undefined),
 };
 
-interface Row {
-  readonly parent: PlacementInput['parent'];
-  readonly session: SessionTarget;
-  readonly thread: ThreadTarget;
-  readonly namedSession?: SessionState;
-  readonly namedThread?: ThreadState;
-  readonly inheritedSession?: SessionState;
-  readonly inheritedThread?: ThreadState;
-}
+/** A placement question without the ids of what it opens (the table sets those once). */
+type Row = Omit<PlacementInput, 'newSessionId' | 'newThreadId'>;
 type Expected = Placement | { readonly code: ErrorCode; readonly details: ErrorDetails };
 
 const noSession = { ownsSession: false, stopSessionOnCancel: false };
