@@ -5,6 +5,9 @@ import { decodeAccepted } from './decode-accepted.js';
 import { EventMetadataCodec } from './event-metadata.js';
 import { eventCodecs, type EventType } from './event-registry.js';
 
+// Stored events reach decode through JSON.parse, which builds plain objects: generated objects
+// have Object.prototype too (fast-check otherwise also makes null-prototype ones).
+const plain = { noNullPrototype: true } as const;
 const anyValue = fc.oneof(
   fc.string({ maxLength: 4 }),
   fc.integer(),
@@ -23,7 +26,7 @@ function validFor(codec: t.Mixed): fc.Arbitrary<unknown> {
   if (codec instanceof t.InterfaceType || codec instanceof t.PartialType) {
     const props = codec.props as Record<string, t.Mixed>;
     const fields = Object.fromEntries(Object.entries(props).map(([key, field]) => [key, validFor(field)]));
-    return codec instanceof t.InterfaceType ? fc.record(fields) : fc.record(fields, { requiredKeys: [] });
+    return codec instanceof t.InterfaceType ? fc.record(fields, plain) : fc.record(fields, { requiredKeys: [], ...plain });
   }
   if (codec instanceof t.IntersectionType) {
     return fc.tuple(...(codec.types as t.Mixed[]).map(validFor)).map((parts) => Object.assign({}, ...parts) as unknown);
@@ -34,7 +37,7 @@ function validFor(codec: t.Mixed): fc.Arbitrary<unknown> {
   if (codec instanceof t.StringType) return fc.string({ maxLength: 6 });
   if (codec instanceof t.NumberType) return fc.oneof(fc.integer(), fc.double());
   if (codec instanceof t.BooleanType) return fc.boolean();
-  if (codec.name === 'JsonObject') return fc.dictionary(fc.string({ maxLength: 3 }), json, { maxKeys: 3 });
+  if (codec.name === 'JsonObject') return fc.dictionary(fc.string({ maxLength: 3 }), json, { maxKeys: 3, ...plain });
   if (codec.name === 'JsonValue') return json;
   throw new Error(`no generator for codec ${codec.name}`);
 }
