@@ -86,12 +86,16 @@ export class CancelWalk {
     this.track(frozen.right.position);
     if (frozen.right.appended.some((event) => event.type === 'RunCancelled')) return this.afterCancelled(runId, frozen.right.before);
 
-    const { state } = await this.streams.load(stream, runId, runDecider);
+    // The state the freeze was decided on (cached, the freeze folded in) lists every child the run
+    // will ever have, since no link is accepted after the freeze: no need to read the stream again.
+    const { state } = await this.streams.peek(stream, runId, runDecider);
     // A retried cancel reports the runs this command id cancelled the first time, in the same order.
     const cancelledEarlierByThisCommand = state.status === 'cancelled' && state.cancelledByCommandId === this.context.commandId;
+    // The children's streams in one read, so each child's cancel decides on its cached state.
+    await this.streams.warm(state.children.map(({ link }) => ({ streamName: runStream(link.childRunId), id: link.childRunId })), runDecider);
     const subtrees = await Promise.all(
       state.children.map(async (child): Promise<E.Either<DomainError, void>> => {
-        const materialized = await this.materializer.materialize(runId, child, this.context);
+        const materialized = await this.materializer.ensureMaterialized(runId, child, this.context);
         if (E.isLeft(materialized)) return materialized;
         this.track(materialized.right);
         return this.cancel(child.link.childRunId, { cancelledByParent: runId, reason: this.givenReason }, { childOf: runId });

@@ -44,7 +44,7 @@ export class ChildMaterializer {
     const { placement } = link;
     const childRunId = link.childRunId;
     const childContext: CommandContext = { ...context, commandId: linkState.commandId };
-    const byThisLink = (state: { exists: boolean; commandIds: ReadonlySet<string> }) => state.exists && state.commandIds.has(linkState.commandId);
+    const byThisLink = (state: CreatedState) => createdByLink(state, linkState);
     const options = { idSeed: linkState.eventId, alreadyApplied: byThisLink };
 
     if (placement.openSession && placement.sessionId !== undefined) {
@@ -96,4 +96,26 @@ export class ChildMaterializer {
     );
     return E.map((executed: { position?: Position }) => executed.position)(started);
   }
+
+  /**
+   * `materialize`, skipped when the child's run is already started by this link: it is written
+   * last, so everything before it is done. For links that are mostly materialised already (cancel,
+   * recovery); a read of the child's stream when it is not cached, none when it is.
+   */
+  async ensureMaterialized(parentRunId: string, linkState: LinkState, context: CommandContext): Promise<E.Either<DomainError, Position | undefined>> {
+    const childRunId = linkState.link.childRunId;
+    const child = await this.streams.peek(runStream(childRunId), childRunId, runDecider);
+    if (createdByLink(child.state, linkState)) return E.right(child.lastPosition);
+    return this.materialize(parentRunId, linkState, context);
+  }
+}
+
+interface CreatedState {
+  readonly exists: boolean;
+  readonly commandIds: ReadonlySet<string>;
+}
+
+/** A session, thread or run this link's materialisation created (its events carry the link's command id). */
+function createdByLink(state: CreatedState, linkState: LinkState): boolean {
+  return state.exists && state.commandIds.has(linkState.commandId);
 }

@@ -16,13 +16,17 @@ const context = (): CommandContext => {
 };
 const startRun: RunCommand = { type: 'StartRun', runId: RUN, kind: 'agent', metadata: {} };
 
-/** Counts stream reads, to see when the repository reads the store. */
+/** Counts reads (one per `readStream` or `readStreams` call), to see when the repository reads the store. */
 function countingReads(store: EventStore): { store: EventStore; reads: () => number } {
   let reads = 0;
   const counted = Object.create(store) as EventStore;
   counted.readStream = (...args) => {
     reads++;
     return store.readStream(...args);
+  };
+  counted.readStreams = (...args) => {
+    reads++;
+    return store.readStreams(...args);
   };
   return { store: counted, reads: () => reads };
 }
@@ -81,5 +85,51 @@ describe('StreamRepository', () => {
       expect(again.right.position).toEqual(first.right.position);
     }
     expect(await store.readStream(STREAM)).toHaveLength(2);
+  });
+
+  describe('warm', () => {
+    const others = ['run-b', 'run-c', 'run-d'];
+    const streamsOf = (runIds: readonly string[]) => runIds.map((runId) => ({ streamName: runStream(runId), id: runId }));
+    const complete: RunCommand = { type: 'CompleteRun' };
+
+    beforeEach(async () => {
+      for (const runId of others) {
+        expect(E.isRight(await elsewhere.execute(runStream(runId), runId, runDecider, { ...startRun, runId }, context()))).toBe(true);
+      }
+    });
+
+    it('reads many streams in one read, then decides on each without reading it', async () => {
+      const before = reads();
+      await here.warm(streamsOf(others), runDecider);
+      expect(reads()).toBe(before + 1);
+      for (const runId of others) {
+        expect(E.isRight(await here.execute(runStream(runId), runId, runDecider, complete, context()))).toBe(true);
+      }
+      expect(reads()).toBe(before + 1);
+      for (const runId of others) expect((await store.readStream(runStream(runId))).map((event) => event.type)).toEqual(['RunStarted', 'RunCompleted']);
+    });
+
+    it('reads nothing for streams it already holds', async () => {
+      await here.warm(streamsOf(others), runDecider);
+      const before = reads();
+      await here.warm(streamsOf([RUN, ...others]), runDecider);
+      expect(reads()).toBe(before);
+    });
+
+    it('a state warmed before another process wrote is refused by the store, and the retry decides on what it holds', async () => {
+      await here.warm(streamsOf(['run-b']), runDecider);
+      expect(E.isRight(await elsewhere.execute(runStream('run-b'), 'run-b', runDecider, complete, context()))).toBe(true);
+      const refused = await here.execute(runStream('run-b'), 'run-b', runDecider, { type: 'FailRun', error: 'late' }, context());
+      expect(refused).toEqual(E.left(expect.objectContaining({ code: 'invalid_status_transition' })));
+      expect((await store.readStream(runStream('run-b'))).map((event) => event.type)).toEqual(['RunStarted', 'RunCompleted']);
+    });
+
+    it('leaves a stream that does not exist to be read when it is used', async () => {
+      await here.warm(streamsOf(['run-missing']), runDecider);
+      const before = reads();
+      const refused = await here.execute(runStream('run-missing'), 'run-missing', runDecider, complete, context());
+      expect(refused).toEqual(E.left(expect.objectContaining({ code: 'not_found' })));
+      expect(reads()).toBe(before + 1);
+    });
   });
 });

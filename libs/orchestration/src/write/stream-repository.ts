@@ -88,19 +88,34 @@ export class StreamRepository {
 
   /** The stream's state, caught up with the store. */
   async load<State>(streamName: string, id: string, decider: Folding<State>): Promise<Loaded<State>> {
-    let loaded = this.cached(streamName, id, decider);
-    const recorded = await this.readAfter(streamName, loaded.revision);
-    for (const event of recorded) {
-      const { domainEvent, metadata } = decodeRecordedEvent(event);
-      loaded = {
-        state: decider.evolve(loaded.state, domainEvent, { eventId: event.id, commandId: metadata.commandId, occurredAt: metadata.occurredAt }),
-        revision: event.revision,
-        lastHash: metadata.hash,
-        lastPosition: event.position,
-      };
-    }
+    const cached = this.cached(streamName, id, decider);
+    const loaded = foldRecorded(cached, await this.readAfter(streamName, cached.revision), decider);
     this.remember(streamName, { loaded });
     return loaded;
+  }
+
+  /**
+   * Caches the states of those of these streams it holds nothing of, read together in one
+   * `readStreams` (one query on SQLite, instead of one per stream): for work about to write many
+   * streams, such as cancelling a run's children. What it caches was read from the store, so
+   * `execute` may decide on it; the append's expected revision still refuses a stale one.
+   */
+  async warm<State>(streams: readonly { readonly streamName: string; readonly id: string }[], decider: Folding<State>): Promise<void> {
+    const cold = streams.filter(({ streamName }) => !this.cache.has(streamName));
+    if (cold.length === 0) return;
+    const recorded = await this.retry.run(() => this.store.readStreams(cold.map(({ streamName }) => streamName)));
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const event of recorded) {
+      const events = byStream.get(event.streamName);
+      if (events) events.push(event);
+      else byStream.set(event.streamName, [event]);
+    }
+    for (const { streamName, id } of cold) {
+      const events = byStream.get(streamName);
+      // A stream read as empty is not cached: `execute` then reads it as it would have.
+      if (events === undefined || this.cache.has(streamName)) continue;
+      this.remember(streamName, { loaded: foldRecorded({ state: decider.initialState(id), revision: -1n, lastHash: '' }, events, decider) });
+    }
   }
 
   /**
@@ -223,6 +238,20 @@ export class StreamRepository {
     this.cache.set(streamName, entry);
     if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
   }
+}
+
+function foldRecorded<State>(from: Loaded<State>, recorded: readonly RecordedEvent[], decider: Folding<State>): Loaded<State> {
+  let loaded = from;
+  for (const event of recorded) {
+    const { domainEvent, metadata } = decodeRecordedEvent(event);
+    loaded = {
+      state: decider.evolve(loaded.state, domainEvent, { eventId: event.id, commandId: metadata.commandId, occurredAt: metadata.occurredAt }),
+      revision: event.revision,
+      lastHash: metadata.hash,
+      lastPosition: event.position,
+    };
+  }
+  return loaded;
 }
 
 /** Jittered exponential backoff between attempts, a few milliseconds at first. */
