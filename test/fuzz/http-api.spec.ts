@@ -47,11 +47,14 @@ describe('after every route was fuzzed', () => {
     expect(Object.entries(Object.prototype)).toEqual([]);
   });
 
-  it('answers a URL over Node\'s 16 KiB header limit with a bare 431 before Express sees it, appending nothing', async () => {
-    // Node's HTTP parser answers before any route: no error envelope is possible there (see the report).
+  it('answers a URL over Node\'s 16 KiB header limit with a 431 error envelope naming the headers, appending nothing', async () => {
+    // Node's HTTP parser refuses it before Express; the service's clientError handler answers.
     const before = await app.head();
     const response = await app.send({ method: 'GET', url: `/runs/${'r'.repeat(20_000)}/status` });
     expect(response.status).toBe(431);
+    expect(response.body).toEqual({
+      error: { code: 'payload_too_large', message: expect.stringContaining('headers'), details: expect.objectContaining({ field: 'headers', reason: expect.stringContaining('16384 bytes') }) },
+    });
     expect(await app.head()).toBe(before);
     await expectStillAnswering();
   });

@@ -7,6 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { connectBusTransports } from './bus/index.js';
 import type { RuntreeConfig } from './config.js';
+import { answerClientErrorsWithEnvelope } from './http/client-errors.js';
 import { serveOpenApi } from './http/openapi.js';
 import { RedactBusErrorReplies } from './security/redact-bus-error-replies.interceptor.js';
 import { redactErrorResponses } from './security/redact-error-responses.js';
@@ -40,6 +41,7 @@ export async function createRuntreeApp(config: RuntreeConfig, options: CreateApp
     forceCloseConnections: true,
     logger: loggerOf(options.logger, redactor),
   });
+  answerClientErrorsWithEnvelope(app.getHttpServer());
   app.use(redactErrorResponses(redactor));
   app.useBodyParser('json', { limit: config.limits.maxBodyBytes });
   app.useGlobalInterceptors(new RedactBusErrorReplies(redactor)); // before the transports, which inherit it

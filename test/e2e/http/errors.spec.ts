@@ -1,7 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { EventStore } from '@runtree/event-store';
 import { EVENT_STORE, LimitsPolicy, Orchestrator } from '@runtree/orchestration';
+import { connect } from 'node:net';
 import { errorOf, startHttpApp, startRun, type HttpApp } from './http-app.js';
+
+/** Writes `text` on a new connection and reads everything until the server closes it. */
+function rawExchange(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
 
 describe('malformed requests', () => {
   let h: HttpApp;
@@ -30,6 +42,17 @@ describe('malformed requests', () => {
   it('refuses a body over the default 2 MiB (413 payload_too_large)', async () => {
     const response = await h.http.post('/runs').send({ input: 'x'.repeat(2 * 1024 * 1024) }).expect(413);
     expect(errorOf(response)).toMatchObject({ code: 'payload_too_large', details: { field: 'body', limitBytes: 2 * 1024 * 1024 } });
+  });
+
+  it('answers a request that is not HTTP with 400 invalid_option in the envelope, and closes the connection', async () => {
+    const url = new URL(await h.listen());
+    const answer = await rawExchange(Number(url.port), 'NOT HTTP AT ALL\r\n\r\n');
+    const [head, body] = answer.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(head).toMatch(/\r\nConnection: close/i);
+    expect(JSON.parse(body)).toEqual({
+      error: { code: 'invalid_option', message: expect.any(String), details: { field: 'request', reason: expect.stringMatching(/^is not valid HTTP\/1\.1 \(HPE_/) } },
+    });
   });
 
   it('answers unknown routes with 404 not_found in the envelope', async () => {
