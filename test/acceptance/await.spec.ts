@@ -119,6 +119,28 @@ describeOnEveryStore('await', (orchestrator) => {
     expect(results[0]).toMatchObject({ status: 'completed', output: { n: 50 } });
   });
 
+  it('stops waiting when the caller aborts, and the run can be awaited again', async () => {
+    const run = await startRoot(orchestrator());
+    const leaving = new AbortController();
+    const abandoned = orchestrator().await(run.runId, 60_000, leaving.signal);
+    await delay(20);
+    leaving.abort();
+    const { elapsedMs } = await timed(() => expectOrchestratorError(abandoned, 'timeout', { runId: run.runId, aborted: true }));
+    expect(elapsedMs).toBeLessThan(promptlyMs);
+
+    await expectOrchestratorError(orchestrator().await(run.runId, 60_000, AbortSignal.abort()), 'timeout', { aborted: true });
+    const [result] = await Promise.all([orchestrator().await(run.runId, 10_000, new AbortController().signal), later(20, () => orchestrator().completeRun(run.runId, 'done'))]);
+    expect(result).toMatchObject({ status: 'completed', output: 'done' });
+  });
+
+  it.each([['a string', 'abort'], ['an object with aborted', { aborted: false }], ['null', null]])(
+    'refuses a signal that is %s with invalid_option naming signal',
+    async (_label, signal) => {
+      const run = await startRoot(orchestrator());
+      await expectOrchestratorError(orchestrator().await(run.runId, 1_000, malformed<AbortSignal>(signal)), 'invalid_option', { field: 'signal' });
+    },
+  );
+
   it('refuses an unknown run with not_found, whatever the timeout', async () => {
     await expectOrchestratorError(orchestrator().await(`missing-${randomUUID()}`, 1_000), 'not_found');
     await expectOrchestratorError(orchestrator().await(`missing-${randomUUID()}`, 0), 'not_found');

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AwaitResult, CancelResult, Child, ChildStatus, CollectResult, Run } from '@runtree/orchestration';
+import { get } from 'node:http';
 import { errorOf, startHttpApp, startRun, type HttpApp } from './http-app.js';
+import { eventually, sample } from '../ops/ops-app.js';
 
 let h: HttpApp;
 beforeAll(async () => {
@@ -174,6 +176,23 @@ describe('GET /runs/:runId/await', () => {
     const root = await startRun(h);
     const response = await h.http.get(`/runs/${root.runId}/await?timeoutMs=${value}`).expect(400);
     expect(errorOf(response)).toMatchObject({ code: 'invalid_timeout', details: { field: 'timeoutMs' } });
+  });
+
+  it('stops watching the run as soon as the client disconnects, and a later await still answers', async () => {
+    const watchedRuns = async (): Promise<number | undefined> => sample((await h.http.get('/metrics').expect(200)).text, 'runtree_await_watchers');
+    const root = await startRun(h);
+    const leaving = get(`${await h.listen()}/runs/${root.runId}/await?timeoutMs=60000`);
+    leaving.on('error', () => undefined); // the socket the test destroys
+    await eventually(async () => expect(await watchedRuns()).toBe(1));
+
+    leaving.destroy();
+    await eventually(async () => expect(await watchedRuns()).toBe(0), 2_000);
+
+    const waiting = h.http.get(`/runs/${root.runId}/await?timeoutMs=60000`).then((response) => response);
+    await eventually(async () => expect(await watchedRuns()).toBe(1));
+    await h.http.post(`/runs/${root.runId}/complete`).send({ output: 'still answered' }).expect(200);
+    expect((await waiting).body as AwaitResult).toMatchObject({ status: 'completed', output: 'still answered' });
+    expect(await watchedRuns()).toBe(0);
   });
 
   it('refuses a missing timeoutMs (400 invalid_timeout) and answers 404 for an unknown run', async () => {

@@ -2,13 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { Orchestrator, OrchestratorError } from '@runtree/orchestration';
-import { eventually, startOpsApp } from './ops-app.js';
-
-/** The value of one series (`name{labels}` exactly as exposed), or undefined when it is absent. */
-function sample(exposition: string, series: string): number | undefined {
-  const line = exposition.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
+import { eventually, sample, startOpsApp } from './ops-app.js';
 
 describe('GET /metrics', () => {
   let app: INestApplication;

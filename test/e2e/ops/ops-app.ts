@@ -46,3 +46,9 @@ export async function eventually(check: () => Promise<void>, timeoutMs = 15_000)
     }
   }
 }
+
+/** The value of one series (`name{labels}` exactly as exposed) in a /metrics exposition, or undefined when it is absent. */
+export function sample(exposition: string, series: string): number | undefined {
+  const line = exposition.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}

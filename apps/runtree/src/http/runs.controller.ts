@@ -4,6 +4,7 @@ import { Orchestrator, type AwaitResult, type CancelResult, type Child, type Chi
 import { ApiRoute } from './api-route.decorator.js';
 import { ClientSlots } from './client-slots.js';
 import { CommandBody, type JsonBody } from './command-body.js';
+import { disconnectSignal } from './disconnect-signal.js';
 import type { HttpRequest, HttpResponse } from './express-types.js';
 import { arrayOf, schemaRef } from './openapi-schemas.js';
 import { allowOnlyQueryKeys, booleanQuery, timeoutQueryParam, type QueryParams } from './query-params.js';
@@ -86,7 +87,7 @@ export class RunsController {
     allowOnlyQueryKeys(query, ['timeoutMs']);
     const timeoutMs = timeoutQueryParam(query, 'timeoutMs');
     this.slots.occupy('awaiters', request, response);
-    return this.orchestrator.await(runId, timeoutMs);
+    return this.orchestrator.await(runId, timeoutMs, disconnectSignal(response));
   }
 
   @Post(':runId/complete')

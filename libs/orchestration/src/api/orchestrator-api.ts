@@ -25,7 +25,8 @@ export interface OrchestratorApi {
   listChildren(parent: ParentRef): Promise<Child[]>;
   status(runId: string): Promise<ChildStatus>;
   collect(runId: string, options?: CollectOptions): Promise<CollectResult>;
-  await(runId: string, timeoutMs: number): Promise<AwaitResult>;
+  /** `signal`: when it aborts, the await stops waiting and rejects with `timeout` (details `aborted: true`). */
+  await(runId: string, timeoutMs: number, signal?: AbortSignal): Promise<AwaitResult>;
   cancel(runId: string, reason?: JsonValue, options?: CommandOptions): Promise<CancelResult>;
   completeRun(runId: string, output?: JsonValue, options?: CommandOptions): Promise<Run>;
   failRun(runId: string, error: JsonValue, options?: CommandOptions): Promise<Run>;

@@ -15,3 +15,8 @@ export function awaitResult(run: Run): AwaitResult {
 export function awaitTimedOut(runId: string, timeoutMs: number): DomainError {
   return domainError('timeout', `Run ${runId} is still running after ${timeoutMs} ms`, { runId, timeoutMs });
 }
+
+/** `timeout` is the code of an await that ended before the run did; `aborted` tells the two apart. */
+export function awaitAborted(runId: string, timeoutMs: number): DomainError {
+  return domainError('timeout', `The await of run ${runId} was abandoned by its caller before the run ended`, { runId, timeoutMs, aborted: true });
+}

@@ -37,8 +37,8 @@ describe('RunWatchers', () => {
     jest.restoreAllMocks();
   });
 
-  function awaitOutcome(runId: string, timeoutMs: number): Promise<AwaitOutcome> {
-    return new Promise((resolve) => watchers.await(runId, timeoutMs, resolve));
+  function awaitOutcome(runId: string, timeoutMs: number, signal?: AbortSignal): Promise<AwaitOutcome> {
+    return new Promise((resolve) => watchers.await(runId, timeoutMs, resolve, signal));
   }
 
   async function append(script: EventScript): Promise<void> {
@@ -124,6 +124,54 @@ describe('RunWatchers', () => {
     const outcome = await waiting;
     expect(outcome).toEqual(E.right(expect.objectContaining({ status: 'completed' })));
     expect(E.isRight(outcome) && 'output' in outcome.right).toBe(false);
+  });
+
+  it('lets a waiter whose caller aborts leave at once, the run still watched for the others', async () => {
+    const leaving = new AbortController();
+    const abandoned = awaitOutcome('r', 60_000, leaving.signal);
+    const staying = awaitOutcome('r', 60_000);
+
+    leaving.abort();
+    expect(await abandoned).toEqual(E.left(expect.objectContaining({ code: 'timeout', details: { runId: 'r', timeoutMs: 60_000, aborted: true } })));
+    expect(watchers.waiterCount).toBe(1);
+    expect(watchers.watcherCount).toBe(1);
+    expect(stoppedSubscriptions).toBe(0);
+
+    await append(new EventScript().onRun('r', 'RunCompleted', { output: 'late' }));
+    expect(await staying).toEqual(E.right(expect.objectContaining({ status: 'completed', output: 'late' })));
+  });
+
+  it("closes the run's subscription when its last waiter's caller aborts", async () => {
+    const first = new AbortController();
+    const second = new AbortController();
+    const waiting = [awaitOutcome('r', 60_000, first.signal), awaitOutcome('r', 60_000, second.signal)];
+
+    first.abort();
+    second.abort();
+    for (const outcome of await Promise.all(waiting)) expect(outcome).toEqual(E.left(expect.objectContaining({ code: 'timeout' })));
+    expect(watchers.watcherCount).toBe(0);
+    expect(watchers.waiterCount).toBe(0);
+    expect(stoppedSubscriptions).toBe(1);
+  });
+
+  it('answers an already-aborted signal at once without subscribing', async () => {
+    const outcome = await awaitOutcome('r', 60_000, AbortSignal.abort());
+    expect(outcome).toEqual(E.left(expect.objectContaining({ code: 'timeout', details: expect.objectContaining({ aborted: true }) })));
+    expect(store.subscribeToStream).not.toHaveBeenCalled();
+    expect(watchers.watcherCount).toBe(0);
+  });
+
+  it('settles a waiter once: an abort after the run ended changes nothing', async () => {
+    const leaving = new AbortController();
+    const outcomes: AwaitOutcome[] = [];
+    const answered = new Promise<void>((resolve) => {
+      watchers.await('r', 60_000, (outcome) => (outcomes.push(outcome), resolve()), leaving.signal);
+    });
+    await append(new EventScript().onRun('r', 'RunCompleted', {}));
+    await answered;
+
+    leaving.abort();
+    expect(outcomes).toEqual([E.right(expect.objectContaining({ status: 'completed' }))]);
   });
 
   it('releases its waiters when the module is destroyed', async () => {

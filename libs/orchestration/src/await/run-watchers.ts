@@ -7,7 +7,7 @@ import { EVENT_STORE } from '../module/tokens.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { runNotFound } from '../queries/lookup-errors.js';
 import { runStream } from '../streams/stream-names.js';
-import { awaitResult, awaitTimedOut } from './await-result.js';
+import { awaitAborted, awaitResult, awaitTimedOut } from './await-result.js';
 
 export type AwaitOutcome = E.Either<DomainError, AwaitResult>;
 
@@ -17,7 +17,14 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 class Waiter {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  stopListening: (() => void) | undefined = undefined;
   constructor(readonly settle: (outcome: AwaitOutcome) => void) {}
+
+  /** Before settling: a long-lived signal must not keep a settled waiter (and its watch) reachable. */
+  release(): void {
+    clearTimeout(this.timer);
+    this.stopListening?.();
+  }
 }
 
 /** One subscription to a run's stream, shared by everyone awaiting that run. */
@@ -57,9 +64,12 @@ export class RunWatchers implements OnModuleDestroy {
   /**
    * Calls `settle` once with the answer: at once when there is nothing to wait for, else from the
    * run's wake-up, which settles every waiter of the run in one synchronous pass (no promise steps
-   * per waiter). `timeoutMs` is a validated non-negative integer.
+   * per waiter). `timeoutMs` is a validated non-negative integer. When `signal` aborts (the caller
+   * has gone), the waiter leaves at once with `timeout` (details `aborted: true`), closing the run's
+   * subscription if it was the last; an already-aborted signal is answered so without a look at the run.
    */
-  await(runId: string, timeoutMs: number, settle: (outcome: AwaitOutcome) => void): void {
+  await(runId: string, timeoutMs: number, settle: (outcome: AwaitOutcome) => void, signal?: AbortSignal): void {
+    if (signal?.aborted) return settle(E.left(awaitAborted(runId, timeoutMs)));
     const entry = this.projection.readModels.getRun(runId);
     if (entry === undefined) return settle(E.left(runNotFound(runId)));
     if (entry.status !== 'running') return settle(E.right(awaitResult(entry.run)));
@@ -68,6 +78,7 @@ export class RunWatchers implements OnModuleDestroy {
     const waiter = new Waiter(settle);
     watch.waiters.add(waiter);
     this.armTimeout(watch, waiter, timeoutMs, timeoutMs);
+    if (signal !== undefined) this.leaveOnAbort(watch, waiter, signal, timeoutMs);
   }
 
   onModuleDestroy(): void {
@@ -111,10 +122,22 @@ export class RunWatchers implements OnModuleDestroy {
     const leg = Math.min(remainingMs, MAX_TIMER_MS);
     waiter.timer = setTimeout(() => {
       if (remainingMs > leg) return this.armTimeout(watch, waiter, remainingMs - leg, timeoutMs);
-      watch.waiters.delete(waiter);
-      if (watch.waiters.size === 0) this.close(watch);
-      waiter.settle(E.left(awaitTimedOut(watch.runId, timeoutMs)));
+      this.leave(watch, waiter, E.left(awaitTimedOut(watch.runId, timeoutMs)));
     }, leg);
+  }
+
+  private leaveOnAbort(watch: RunWatch, waiter: Waiter, signal: AbortSignal, timeoutMs: number): void {
+    const onAbort = (): void => this.leave(watch, waiter, E.left(awaitAborted(watch.runId, timeoutMs)));
+    signal.addEventListener('abort', onAbort, { once: true });
+    waiter.stopListening = () => signal.removeEventListener('abort', onAbort);
+  }
+
+  /** One waiter goes; the run's subscription goes with the last one. */
+  private leave(watch: RunWatch, waiter: Waiter, outcome: AwaitOutcome): void {
+    watch.waiters.delete(waiter);
+    if (watch.waiters.size === 0) this.close(watch);
+    waiter.release();
+    waiter.settle(outcome);
   }
 
   private settleAll(watch: RunWatch, outcome: AwaitOutcome): void {
@@ -122,7 +145,7 @@ export class RunWatchers implements OnModuleDestroy {
     const waiters = [...watch.waiters];
     watch.waiters.clear();
     for (const waiter of waiters) {
-      clearTimeout(waiter.timer);
+      waiter.release();
       waiter.settle(outcome);
     }
   }

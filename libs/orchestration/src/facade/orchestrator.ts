@@ -23,7 +23,7 @@ import { OrchestratorLifecycle } from '../module/orchestrator-lifecycle.js';
 import { CLOCK, EVENT_STORE, ID_GENERATOR, VALIDATION_LIMITS, type Clock, type IdGenerator } from '../module/tokens.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { CollectQuery, ListChildrenQuery, StatusQuery } from '../queries/index.js';
-import { RunWatchers } from '../await/index.js';
+import { RunWatchers, type AwaitOutcome } from '../await/index.js';
 import { StreamRepository } from '../write/stream-repository.js';
 import {
   parseCollectOptions,
@@ -32,6 +32,7 @@ import {
   parseId,
   parseOpenSessionOptions,
   parseOptionalPayload,
+  parseOptionalSignal,
   parseParentRef,
   parsePayload,
   parseSpawnOptions,
@@ -126,20 +127,27 @@ export class Orchestrator implements OrchestratorApi {
   }
 
   /**
+   * `signal` (optional) is for a caller that may go away, e.g. an HTTP client that disconnects:
+   * when it aborts, the await stops waiting at once and rejects with `timeout` (details
+   * `aborted: true`), and the run's subscription closes if nobody else awaits it. An
+   * already-aborted signal rejects so at once. Anything but an `AbortSignal` is `invalid_option`.
+   *
    * Not through `guard`: one promise per waiter, settled straight from the run's wake-up, so a
    * thousand waiters on one run cost a thousand resolutions and no promise steps in between.
    */
-  await(runId: unknown, timeoutMs: unknown): Promise<AwaitResult> {
+  await(runId: unknown, timeoutMs: unknown, signal?: unknown): Promise<AwaitResult> {
     const started = performance.now();
     return new Promise((resolve, reject) => {
       try {
         const id = unwrap(parseId(runId, 'runId', this.limits));
         const timeout = unwrap(parseTimeoutMs(timeoutMs, this.limits));
-        this.watchers.await(id, timeout, (outcome) => {
+        const abortSignal = unwrap(parseOptionalSignal(signal, 'signal'));
+        const settle = (outcome: AwaitOutcome): void => {
           if (E.isLeft(outcome)) return reject(this.failed('await', started, OrchestratorError.from(outcome.left)));
           resolve(outcome.right);
           this.finished('await', started, 'ok');
-        });
+        };
+        this.watchers.await(id, timeout, settle, abortSignal);
       } catch (caught) {
         reject(this.failed('await', started, caught));
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
-import { defaultValidationLimits, parseOptionalPayload, parseParentRef, parsePayload, parseTimeoutMs } from './index.js';
+import { defaultValidationLimits, parseOptionalPayload, parseOptionalSignal, parseParentRef, parsePayload, parseTimeoutMs } from './index.js';
 import { failsWith } from './test-support.js';
 
 describe('parseParentRef', () => {
@@ -68,5 +68,18 @@ describe('parsePayload and parseOptionalPayload', () => {
     expect(parseOptionalPayload(undefined, 'output')).toEqual(E.right(undefined));
     expect(parseOptionalPayload({ ok: true }, 'output')).toEqual(E.right({ ok: true }));
     expect(parseOptionalPayload({ bad: () => 1 }, 'output')).toMatchObject(failsWith('invalid_option', 'output'));
+  });
+});
+
+describe('parseOptionalSignal', () => {
+  it('accepts an AbortSignal, aborted or not, and lets the argument be absent', () => {
+    const signal = new AbortController().signal;
+    expect(parseOptionalSignal(signal, 'signal')).toEqual(E.right(signal));
+    expect(parseOptionalSignal(AbortSignal.abort(), 'signal')).toMatchObject({ _tag: 'Right' });
+    expect(parseOptionalSignal(undefined, 'signal')).toEqual(E.right(undefined));
+  });
+
+  it.each([null, 'abort', true, { aborted: true, addEventListener: () => undefined }, new AbortController()])('refuses %p with invalid_option naming the field', (input) => {
+    expect(parseOptionalSignal(input, 'signal')).toMatchObject(failsWith('invalid_option', 'signal'));
   });
 });

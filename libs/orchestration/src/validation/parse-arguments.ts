@@ -23,6 +23,13 @@ export function parseTimeoutMs(u: unknown, limits: ValidationLimits = defaultVal
   return decodeInput(inputCodecs(limits).timeoutMs, u, { root: 'timeoutMs' });
 }
 
+/** An optional `AbortSignal` argument, e.g. await's `signal`; `undefined` stays absent. */
+export function parseOptionalSignal(u: unknown, field: string): E.Either<DomainError, AbortSignal | undefined> {
+  return u === undefined || u instanceof AbortSignal
+    ? E.right(u)
+    : E.left(inputError({ code: 'invalid_option', field, reason: 'must be an AbortSignal' }));
+}
+
 /** A required JSON argument such as a delegation's `task` or a failure's `error`. */
 export function parsePayload(u: unknown, field: string, limits: ValidationLimits = defaultValidationLimits): E.Either<DomainError, JsonValue> {
   return u === undefined

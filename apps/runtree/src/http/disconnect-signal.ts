@@ -1,0 +1,15 @@
+import type { ServerResponse } from 'node:http';
+
+/**
+ * A signal that aborts when the client goes away before its answer was sent. A response closes
+ * after a sent answer too, so only a close before the answer finished writing counts.
+ */
+export function disconnectSignal(response: ServerResponse): AbortSignal {
+  const disconnected = new AbortController();
+  const abortUnlessAnswered = (): void => {
+    if (!response.writableFinished) disconnected.abort();
+  };
+  if (response.closed) abortUnlessAnswered(); // 'close' has been and will not come again
+  else response.once('close', abortUnlessAnswered);
+  return disconnected.signal;
+}
