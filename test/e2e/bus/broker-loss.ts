@@ -75,7 +75,7 @@ export function deliveryViolation(log: readonly string[], received: readonly str
 
 /** A broker's loss as the service sees it, and its return. */
 export interface BrokerFault {
-  /** The indicator of /health that must go down (`nats`, `rabbitmq`). */
+  /** The broker's indicator of /health (`nats`, `rabbitmq`); it and its intake's (`nats-intake`) must go down. */
   readonly broker: string;
   goDown(): Promise<void>;
   comeBack(): Promise<void>;
@@ -95,12 +95,15 @@ const OUTAGE_STEP_MS = 100;
 
 /**
  * Sends a burst of commands through `bus` while the broker goes down twice (a quarter and two thirds
- * of the way in) and comes back, and checks what a client can see: /health reports the broker down
- * (HTTP still takes commands meanwhile) and up again, the same instance serves commands after the
- * last fault, every command is acknowledged after retries and applied exactly once.
+ * of the way in) and comes back, and checks what a client can see: /health reports both of the
+ * broker's connections down, the publisher's and the command intake's (HTTP still takes commands
+ * meanwhile), and up again; the same instance serves commands after the last fault; every command
+ * is acknowledged after retries and applied exactly once.
  */
 export async function burstAcrossBrokerLoss(app: INestApplication, bus: BusCaller, prefix: string, fault: BrokerFault): Promise<BurstReport> {
   const health = () => request(app.getHttpServer()).get('/health');
+  const indicators = [fault.broker, `${fault.broker}-intake`];
+  const each = (status: string) => Object.fromEntries(indicators.map((indicator) => [indicator, { status }]));
   const lanes = planLanes(prefix, BURST_SHAPE);
   const commands = lanes.flat().length;
   const faultAfterAcknowledgements = [Math.floor(commands / 4), Math.floor((2 * commands) / 3)];
@@ -113,7 +116,7 @@ export async function burstAcrossBrokerLoss(app: INestApplication, bus: BusCalle
     await eventually(async () => {
       const response = await health();
       expect(response.status).toBe(503);
-      expect(response.body.error).toMatchObject({ [fault.broker]: { status: 'down' } });
+      expect(response.body.error).toMatchObject(each('down'));
     }, 10_000);
     for (let run = 0; run < RUNS_PER_OUTAGE; run++) {
       await request(app.getHttpServer()).post('/runs').send({ runId: `${prefix}-outage${number}-${run}`, kind: 'offline' }).expect(201);
@@ -136,7 +139,7 @@ export async function burstAcrossBrokerLoss(app: INestApplication, bus: BusCalle
   await eventually(async () => {
     const response = await health();
     expect(response.status).toBe(200);
-    expect(response.body.details).toMatchObject({ [fault.broker]: { status: 'up' } });
+    expect(response.body.details).toMatchObject(each('up'));
   }, 20_000);
 
   expect(outcomes.filter((outcome) => !outcome.acknowledged)).toEqual([]);

@@ -98,10 +98,10 @@ describeWithBrokers('event publication', () => {
     expect(positions.every((position, index) => index === 0 || position[0] > positions[index - 1][0])).toBe(true);
   });
 
-  // Last: by now events have gone out, so both connections are surely open.
-  it('reports each broker connection of the publisher to /health', async () => {
+  // Last: by now events have gone out and commands came in, so every connection is surely open.
+  it("reports each broker connection to /health, the publisher's and the command intake's", async () => {
     const probes = app.get(BrokerHealth).registered;
-    expect([...probes.keys()].sort()).toEqual(['nats', 'rabbitmq']);
-    expect(await Promise.all([...probes.values()].map((probe) => probe()))).toEqual([true, true]);
+    expect([...probes.keys()].sort()).toEqual(['nats', 'nats-intake', 'rabbitmq', 'rabbitmq-intake']);
+    expect(await Promise.all([...probes.values()].map((probe) => probe()))).toEqual([true, true, true, true]);
   });
 });

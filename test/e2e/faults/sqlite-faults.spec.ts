@@ -20,6 +20,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type Database from 'better-sqlite3';
 import { SqliteEventStore, StoreUnavailableError, StreamNotFoundError } from '@runtree/event-store';
 import { openDatabase } from '../../../libs/event-store/src/sqlite/schema.js';
+import { failCommits } from '../../support/failing-commits.js';
 import { errorOf } from '../http/http-app.js';
 import { startServiceOnStore, type ServiceOnStore } from './service-on-store.js';
 
@@ -143,5 +144,34 @@ describe.each([readOnly, diskFull])('the service on SQLite: $name', (fault) => {
     await http.post('/runs').send({ runId: 'during', input: bigPayload('during') }).expect(201);
     await http.post('/runs/during/complete').send({ output: 'after the fault cleared' }).expect(200);
     await http.get('/runs/during/await?timeoutMs=0').expect(200);
+  });
+});
+
+describe('the service on SQLite: a commit fails', () => {
+  let service: ServiceOnStore | undefined;
+
+  afterEach(async () => {
+    await service?.close();
+    service = undefined;
+  });
+
+  // What the writability probe cannot see (failCommits: every write succeeds, its COMMIT fails).
+  it('turns /health 503 naming the failed commit, and back to 200 once a command commits', async () => {
+    service = await startServiceOnStore(new SqliteEventStore(db));
+    const { http } = service;
+    await http.get('/health').expect(200);
+
+    const commits = failCommits(db);
+    const refused = await http.post('/runs').send({ runId: 'during', input: bigPayload('during') }).expect(503);
+    expect(errorOf(refused).code).toBe('store_unavailable');
+    const unhealthy = await http.get('/health').expect(503);
+    expect(unhealthy.body.error.store).toMatchObject({ status: 'down' });
+    expect(unhealthy.body.error.store.message).toMatch(/^The last commit failed \d+ ms ago: /);
+    expect(unhealthy.body.error.store.message).toContain(`SQLite event store file ${file} is locked by another connection`);
+
+    commits.release();
+    await http.post('/runs').send({ runId: 'after', input: bigPayload('after') }).expect(201);
+    const healthy = await http.get('/health').expect(200);
+    expect(healthy.body.details).toMatchObject({ store: { status: 'up' } });
   });
 });

@@ -1,8 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { Transport, type CustomStrategy, type NatsOptions } from '@nestjs/microservices';
 import type { RuntreeConfig } from '../config.js';
+import { BrokerHealth } from '../ops/index.js';
 import { busNames } from './bus-names.js';
 import { NatsCommandDeserializer, RabbitMqCommandDeserializer } from './command-deserializer.js';
+import { intakeLiveness } from './intake-liveness.js';
 import { RabbitMqCommandServer } from './rabbitmq-command-server.js';
 
 /**
@@ -18,15 +20,20 @@ export const BROKER_RECONNECT_WAIT_MS = 1_000;
 const inheritAppConfig = { inheritAppConfig: true };
 
 /**
- * Connects the command intake to every configured broker (a transport whose URL is unset is off).
+ * Connects the command intake to every configured broker (a transport whose URL is unset is off),
+ * and reports each intake connection to /health as `<broker>-intake`.
  * Call it before `app.startAllMicroservices()`; the handlers come from `BusModule.forRoot(config)`.
  */
 export function connectBusTransports(app: INestApplication, config: RuntreeConfig): void {
   const names = busNames(config.busPrefix);
+  // An indicator of its own beside the publisher's (`nats`, `rabbitmq`): the two connections fail and
+  // recover apart, and mean different things (commands not received, events not published), so each
+  // gets a key a monitor can alert on without parsing messages, and the publisher's keeps its meaning.
+  const brokerHealth = app.get(BrokerHealth);
   if (config.natsUrl !== undefined) {
     // A queue group: each command goes to one instance, so instances share the load. Reconnects forever:
     // the client's default gives up after 10 attempts, leaving an instance that no longer takes commands.
-    app.connectMicroservice<NatsOptions>({
+    const intake = app.connectMicroservice<NatsOptions>({
       transport: Transport.NATS,
       options: {
         servers: [config.natsUrl],
@@ -37,10 +44,11 @@ export function connectBusTransports(app: INestApplication, config: RuntreeConfi
         deserializer: new NatsCommandDeserializer(),
       },
     }, inheritAppConfig);
+    brokerHealth.register('nats-intake', intakeLiveness(intake.status));
   }
   if (config.rabbitmqUrl !== undefined) {
     // Manual acknowledgement (see bus-acknowledgement.ts) on a durable queue: a command survives an instance's crash.
-    app.connectMicroservice<CustomStrategy>({
+    const intake = app.connectMicroservice<CustomStrategy>({
       strategy: new RabbitMqCommandServer({
         urls: [config.rabbitmqUrl],
         queue: names.rabbitmqCommandQueue,
@@ -53,5 +61,6 @@ export function connectBusTransports(app: INestApplication, config: RuntreeConfi
         socketOptions: { connectionOptions: { noDelay: true }, reconnectTimeInSeconds: BROKER_RECONNECT_WAIT_MS / 1_000 },
       }),
     }, inheritAppConfig);
+    brokerHealth.register('rabbitmq-intake', intakeLiveness(intake.status));
   }
 }

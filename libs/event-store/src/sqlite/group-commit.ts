@@ -21,7 +21,8 @@ type Outcome = { readonly value: unknown } | { readonly error: EventStoreError }
  * Group commit: writes submitted in the same turn of the event loop run in ONE transaction
  * (one fsync), each inside its own savepoint so a refused write (wrong expected revision)
  * rolls back alone and its neighbours still commit. A storage failure fails the whole batch:
- * nothing of it is written and every caller gets `StoreUnavailableError`.
+ * nothing of it is written and every caller gets `StoreUnavailableError`; one met by COMMIT itself
+ * (after every write ran) is also reported to `onCommitFailed`.
  */
 export class GroupCommit {
   private queue: PendingWrite[] = [];
@@ -31,14 +32,21 @@ export class GroupCommit {
   private readonly inSavepoint: (work: () => unknown) => unknown;
   private readonly runBatch: (batch: readonly PendingWrite[]) => Outcome[];
   private readonly file: string;
+  /** Set once the batch's writes have run: a failure after it is the COMMIT's. */
+  private committing = false;
 
   constructor(
     db: Database.Database,
     private readonly onCommitted: () => void,
+    private readonly onCommitFailed: (error: EventStoreError) => void,
   ) {
     // better-sqlite3 turns a transaction function called inside another into a savepoint.
     this.inSavepoint = db.transaction((work: () => unknown) => work());
-    const batch = db.transaction((writes: readonly PendingWrite[]) => writes.map((write) => this.runOne(write)));
+    const batch = db.transaction((writes: readonly PendingWrite[]) => {
+      const outcomes = writes.map((write) => this.runOne(write));
+      this.committing = true;
+      return outcomes;
+    });
     this.runBatch = (writes) => batch.immediate(writes);
     this.file = db.name;
   }
@@ -60,10 +68,12 @@ export class GroupCommit {
     this.transactions += 1;
     this.writes += batch.length;
     let outcomes: Outcome[];
+    this.committing = false;
     try {
       outcomes = this.runBatch(batch);
     } catch (error) {
       const unavailable = asEventStoreError(error, this.file);
+      if (this.committing) this.onCommitFailed(unavailable);
       for (const write of batch) write.reject(unavailable);
       return;
     }

@@ -34,6 +34,7 @@ import { CommitSignal } from './commit-signal.js';
 import { toRecordedEvent } from './event-rows.js';
 import { GlobalLog } from './global-log.js';
 import { GroupCommit, type GroupCommitStats } from './group-commit.js';
+import { LastCommitFailure } from './last-commit-failure.js';
 import { LogWriter } from './log-writer.js';
 import { readVisibleEventsOf } from './multi-stream-read.js';
 import { PulledSubscription, type PageReader } from './pulled-subscription.js';
@@ -58,6 +59,7 @@ export class SqliteEventStore implements EventStore {
   private writtenStreams = new Set<string>();
   private closed = false;
   private readonly probeWritable: () => void;
+  private readonly lastCommitFailure: LastCommitFailure;
 
   constructor(
     private readonly db: Database.Database,
@@ -66,11 +68,17 @@ export class SqliteEventStore implements EventStore {
     this.sql = prepareStatements(db);
     this.writer = new LogWriter(this.sql, now);
     this.log = new GlobalLog(this.sql);
-    this.groupCommit = new GroupCommit(db, () => {
-      const written = this.writtenStreams;
-      this.writtenStreams = new Set();
-      this.commits.notify(written);
-    });
+    this.lastCommitFailure = new LastCommitFailure(now);
+    this.groupCommit = new GroupCommit(
+      db,
+      () => {
+        this.lastCommitFailure.clear();
+        const written = this.writtenStreams;
+        this.writtenStreams = new Set();
+        this.commits.notify(written);
+      },
+      (error) => this.lastCommitFailure.record(error),
+    );
     this.probeWritable = createWritabilityProbe(db);
   }
 
@@ -179,9 +187,14 @@ export class SqliteEventStore implements EventStore {
     return this.read(() => readDurabilitySettings(this.db));
   }
 
-  /** Throws `StoreUnavailableError` naming the file and the reason while it cannot take a write; writes nothing. */
+  /**
+   * Throws `StoreUnavailableError` naming the file and the reason while it cannot take a write, or
+   * while the last commit failed and none succeeded since (for a bounded time); writes nothing.
+   */
   async checkWritable(): Promise<void> {
     this.read(this.probeWritable);
+    // The probe never commits, so a failure only COMMIT meets is known from the last batch alone.
+    this.lastCommitFailure.assertNoneReported();
   }
 
   /** Writes what is queued, ends subscriptions, then closes the database. */
