@@ -8,6 +8,7 @@ import {
   type Position,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type ReadStreamsOptions,
   type RecordedEvent,
   type SetStreamMetadataOptions,
   type StreamMetadata,
@@ -87,8 +88,8 @@ export class FaultyEventStore implements EventStore {
     return this.call(() => this.inner.readAll(options));
   }
 
-  readStreams(streamNames: readonly string[]): Promise<RecordedEvent[]> {
-    return this.call(() => this.inner.readStreams(streamNames));
+  readStreams(streamNames: readonly string[], options?: ReadStreamsOptions): Promise<RecordedEvent[]> {
+    return this.call(() => this.inner.readStreams(streamNames, options));
   }
 
   subscribeToStream(streamName: string, options?: SubscribeToStreamOptions): Subscription {

@@ -85,6 +85,23 @@ describe('GET /runs/:runId/journal, a page at a time', () => {
     expect(pages[0].next).toMatch(new RegExp(`^/runs/${root.runId}/journal\\?descendants=true&after=\\d+%2F\\d+&limit=3$`));
   });
 
+  it("walks a tree's journal over many pages: every event of every run once, in position order", async () => {
+    const root = await startRun(h);
+    const spawn = async (parentId: string) => ((await h.http.post(`/runs/${parentId}/children`).send({}).expect(201)).body as Child).run.runId;
+    const [first, second] = [await spawn(root.runId), await spawn(root.runId)];
+    const grandchild = await spawn(first);
+    const runIds = [root.runId, first, second, grandchild];
+    for (const runId of [...runIds, ...[...runIds].reverse()]) await h.http.post(`/runs/${runId}/steps`).send({ name: 'step' }).expect(201);
+
+    const pages = await allPages(`/runs/${root.runId}/journal?descendants=true&limit=2`);
+    const walked = pages.flatMap((page) => page.entries);
+    const ownJournals = await Promise.all(runIds.map(async (runId) => (await allPages(`/runs/${runId}/journal`)).flatMap((page) => page.entries)));
+    expect(pages.length).toBeGreaterThan(5);
+    expect(walked.map((entry) => entry.eventId).sort()).toEqual(ownJournals.flat().map((entry) => entry.eventId).sort());
+    const positions = walked.map((entry) => BigInt(entry.position.split('/')[0]));
+    expect(positions.every((position, index) => index === 0 || position > positions[index - 1])).toBe(true);
+  });
+
   it('refuses a limit over the page size, a limit of 0 and a malformed cursor, naming the parameter', async () => {
     const runId = await runWithSteps(0);
     for (const query of ['limit=5', 'limit=0', 'limit=two', 'after=x', 'after=1&after=2', 'descendants=true&after=3']) {

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  comparePositions,
   positionFromString,
   positionToString,
   StreamNotFoundError,
@@ -75,25 +74,10 @@ export class JournalPages {
     return pageOf(events, page.limit, (event) => event.revision.toString());
   }
 
-  /**
-   * Several runs' streams merged in commit order. Each stream is read a page at a time from its
-   * start until past the cursor, so memory holds at most a page per stream.
-   */
+  /** Several runs' streams merged in commit order: one bounded read of the events after the cursor. */
   async ofRuns(runIds: readonly string[], page: PageRequest): Promise<JournalPage> {
-    const after = page.after === undefined ? undefined : positionCursor(page.after);
-    const perStream = await Promise.all(runIds.map((runId) => this.firstEventsAfter(runStream(runId), after, page.limit + 1)));
-    const merged = perStream.flat().sort((a, b) => comparePositions(a.position, b.position));
-    return pageOf(merged, page.limit, (event) => positionToString(event.position));
-  }
-
-  private async firstEventsAfter(streamName: string, after: Position | undefined, count: number): Promise<RecordedEvent[]> {
-    const found: RecordedEvent[] = [];
-    let fromRevision: bigint | 'start' = 'start';
-    for (;;) {
-      const events = await readOrEmpty(this.store, streamName, { fromRevision, maxCount: count });
-      found.push(...events.filter((event) => after === undefined || comparePositions(event.position, after) > 0));
-      if (found.length >= count || events.length < count) return found.slice(0, count);
-      fromRevision = events[events.length - 1].revision + 1n;
-    }
+    const afterPosition = page.after === undefined ? undefined : positionCursor(page.after);
+    const events = await this.store.readStreams(runIds.map(runStream), { afterPosition, maxCount: page.limit + 1 });
+    return pageOf(events, page.limit, (event) => positionToString(event.position));
   }
 }

@@ -15,6 +15,7 @@ import { InvalidRequestError, StoreUnavailableError, StreamNotFoundError, WrongE
 import { isSystemEventType, isVisibleInGlobalLog } from '../port/log-filter.js';
 import { comparePositions } from '../port/position.js';
 import {
+  assertAfterPosition,
   assertCheckpointInterval,
   assertEventsToAppend,
   assertExpectedRevision,
@@ -36,6 +37,7 @@ import type {
   Position,
   ReadAllOptions,
   ReadStreamOptions,
+  ReadStreamsOptions,
   RecordedEvent,
   SetStreamMetadataOptions,
   StreamMetadata,
@@ -110,17 +112,24 @@ export class EsdbEventStore implements EventStore {
     return events.slice(0, options.maxCount);
   }
 
-  async readStreams(streamNames: readonly string[]): Promise<RecordedEvent[]> {
+  async readStreams(streamNames: readonly string[], options: ReadStreamsOptions = {}): Promise<RecordedEvent[]> {
     assertStreamNames(streamNames);
+    assertAfterPosition(options.afterPosition);
+    assertMaxCount(options.maxCount);
+    if (options.maxCount === 0) return [];
     const names = [...new Set(streamNames)];
     const perStream: RecordedEvent[][] = [];
-    // A read per stream (the server has no multi-stream read), a bounded number in flight.
+    // A read per stream (the server has no multi-stream read), a bounded number in flight. No stream
+    // can give the merged page more than maxCount events, so each read stops there.
     let next = 0;
     const reader = async (): Promise<void> => {
-      while (next < names.length) perStream.push(await this.readStreamIfAny(names[next++]));
+      while (next < names.length) perStream.push(await this.readStreamAfter(names[next++], options.afterPosition, options.maxCount));
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL_STREAM_READS, names.length) }, reader));
-    return perStream.flat().sort((a, b) => comparePositions(a.position, b.position));
+    return perStream
+      .flat()
+      .sort((a, b) => comparePositions(a.position, b.position))
+      .slice(0, options.maxCount);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -226,9 +235,12 @@ export class EsdbEventStore implements EventStore {
     });
   }
 
-  private async readStreamIfAny(streamName: string): Promise<RecordedEvent[]> {
+  /** The stream's first `maxCount` events after the position, read forwards from its start; none if it is missing or deleted. */
+  private async readStreamAfter(streamName: string, after: Position | undefined, maxCount: number | undefined): Promise<RecordedEvent[]> {
+    const isAfter = (event: RecordedEvent) => after === undefined || comparePositions(event.position, after) > 0;
+    const read = () => this.client.readStream(streamName, { direction: FORWARDS, fromRevision: START });
     try {
-      return await this.readStream(streamName);
+      return await this.call({ streamName }, () => collect(read(), isAfter, maxCount));
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw error;

@@ -54,6 +54,13 @@ export interface ReadStreamOptions {
   readonly maxCount?: number;
 }
 
+export interface ReadStreamsOptions {
+  /** Exclusive: only events strictly after this position. Default: from the start of the log. */
+  readonly afterPosition?: Position;
+  /** The first this many events in log order. Default: no limit. */
+  readonly maxCount?: number;
+}
+
 /**
  * Narrows the global log. The two kinds cannot be combined (EventStoreDB's server-side
  * filter takes one or the other). Prefixes match the start of the name, case-sensitive.
@@ -144,10 +151,12 @@ export interface EventStore {
   /** Throws `StreamNotFoundError` for a stream that never existed or was deleted. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /**
-   * Every readable event of these streams, in global log order: what `readStream` returns for each,
+   * The readable events of these streams, in global log order: what `readStream` returns for each,
    * merged. A stream that does not exist or was deleted contributes nothing (no error).
+   * Pages: only events strictly after `afterPosition`, at most `maxCount` of them (the first in log
+   * order); the last event's position is the next page's `afterPosition`.
    */
-  readStreams(streamNames: readonly string[]): Promise<RecordedEvent[]>;
+  readStreams(streamNames: readonly string[], options?: ReadStreamsOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToStream(streamName: string, options?: SubscribeToStreamOptions): Subscription;
   subscribeToAll(options?: SubscribeToAllOptions): Subscription;

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { InvalidRequestError } from './errors.js';
 import type { EventToAppend } from './types.js';
 import {
+  assertAfterPosition,
   assertCheckpointInterval,
   assertEventsToAppend,
   assertExpectedRevision,
@@ -36,6 +37,8 @@ const refusals: Array<[rule: string, check: () => void, field: string]> = [
   ['a negative maxCount', () => assertMaxCount(-1), 'maxCount'],
   ['a position with a negative part', () => assertFromPosition({ commit: 1n, prepare: -1n }), 'fromPosition'],
   ['a position of numbers', () => assertFromPosition({ commit: 1, prepare: 1 }), 'fromPosition'],
+  ['a keyword as afterPosition', () => assertAfterPosition('start'), 'afterPosition'],
+  ['an afterPosition with a negative part', () => assertAfterPosition({ commit: -1n, prepare: 0n }), 'afterPosition'],
   ['an empty stream name prefix list', () => assertFilter({ streamNamePrefixes: [] }), 'filter.streamNamePrefixes'],
   ['an empty event type prefix list', () => assertFilter({ eventTypePrefixes: [] }), 'filter.eventTypePrefixes'],
   ['a zero checkpointInterval', () => assertCheckpointInterval(0), 'checkpointInterval'],
@@ -51,10 +54,11 @@ const acceptances: Array<[request: string, check: () => void]> = [
   ['an event with JSON data and metadata', () => assertEventsToAppend([{ ...event, metadata: { tags: ['a'], ok: true, none: null } }])],
   ['every expected revision keyword and a revision', () => ['no_stream', 'any', 'stream_exists', 0n].forEach(assertExpectedRevision)],
   ['options left out', () => {
-    const optional = [assertFromRevision, assertFromPosition, assertMaxCount, assertFilter, assertCheckpointInterval];
+    const optional = [assertFromRevision, assertFromPosition, assertAfterPosition, assertMaxCount, assertFilter, assertCheckpointInterval];
     for (const assert of optional) assert(undefined);
   }],
   ['start, end and a position', () => ['start', 'end', { commit: 0n, prepare: 0n }].forEach(assertFromPosition)],
+  ['a position as afterPosition', () => assertAfterPosition({ commit: 0n, prepare: 0n })],
   ['a maxCount of zero', () => assertMaxCount(0)],
   ['every stream metadata field', () => assertStreamMetadata({ maxCount: 0, maxAge: 60, truncateBefore: 3n, custom: { owner: 'x' } })],
 ];

@@ -50,12 +50,13 @@ export function assertFromRevision(fromRevision: unknown): void {
 
 /** Absent means the direction's default. */
 export function assertFromPosition(fromPosition: unknown): void {
-  if (fromPosition === undefined || fromPosition === 'start' || fromPosition === 'end') return;
-  const { commit, prepare } = (fromPosition ?? {}) as Partial<Position>;
-  if (typeof commit !== 'bigint' || typeof prepare !== 'bigint' || commit < 0n || prepare < 0n) {
-    const allowed = "'start', 'end' or a Position of non-negative bigints";
-    throw new InvalidRequestError(`fromPosition must be ${allowed}, got ${printable(fromPosition)}`);
-  }
+  if (fromPosition === 'start' || fromPosition === 'end') return;
+  assertPosition('fromPosition', fromPosition, "'start', 'end' or a Position of non-negative bigints");
+}
+
+/** Absent means from the start of the log. */
+export function assertAfterPosition(afterPosition: unknown): void {
+  assertPosition('afterPosition', afterPosition, 'a Position of non-negative bigints');
 }
 
 export function assertMaxCount(maxCount: unknown): void {
@@ -109,6 +110,15 @@ function assertRevision(field: string, revision: unknown, keywords: readonly str
   if (typeof revision === 'bigint' ? revision < 0n : !keywords.includes(revision as string)) {
     const allowed = `a non-negative bigint or one of ${keywords.join(', ')}`;
     throw new InvalidRequestError(`${field} must be ${allowed}, got ${printable(revision)}`);
+  }
+}
+
+/** Absent passes: every position option is optional. */
+function assertPosition(field: string, position: unknown, allowed: string): void {
+  if (position === undefined) return;
+  const { commit, prepare } = (position ?? {}) as Partial<Position>;
+  if (typeof commit !== 'bigint' || typeof prepare !== 'bigint' || commit < 0n || prepare < 0n) {
+    throw new InvalidRequestError(`${field} must be ${allowed}, got ${printable(position)}`);
   }
 }
 

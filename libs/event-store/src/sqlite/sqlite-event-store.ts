@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { StoreUnavailableError, StreamNotFoundError } from '../port/errors.js';
 import {
+  assertAfterPosition,
   assertCheckpointInterval,
   assertEventsToAppend,
   assertExpectedRevision,
@@ -21,6 +22,7 @@ import type {
   Position,
   ReadAllOptions,
   ReadStreamOptions,
+  ReadStreamsOptions,
   RecordedEvent,
   SetStreamMetadataOptions,
   StreamMetadata,
@@ -110,9 +112,12 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  async readStreams(streamNames: readonly string[]): Promise<RecordedEvent[]> {
+  async readStreams(streamNames: readonly string[], options: ReadStreamsOptions = {}): Promise<RecordedEvent[]> {
     assertStreamNames(streamNames);
-    return this.read(() => readVisibleEventsOf(this.sql, streamNames, this.now()));
+    assertAfterPosition(options.afterPosition);
+    assertMaxCount(options.maxCount);
+    const page = { afterPosition: options.afterPosition?.commit ?? 0n, maxCount: options.maxCount ?? Number.POSITIVE_INFINITY };
+    return this.read(() => readVisibleEventsOf(this.sql, streamNames, this.now(), page));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

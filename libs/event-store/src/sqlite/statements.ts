@@ -39,9 +39,17 @@ export function prepareStatements(db: Database.Database) {
     // Event reads return rows as arrays in `EVENT_COLUMNS` order (`EventTuple`).
     visibleForwards: db.prepare<StreamRangeQuery, EventTuple>(`${visibleStreamEvents} AND revision >= @from ORDER BY revision LIMIT @limit`).raw(true),
     visibleBackwards: db.prepare<StreamRangeQuery, EventTuple>(`${visibleStreamEvents} AND revision <= @from ORDER BY revision DESC LIMIT @limit`).raw(true),
-    /** Every event of the streams named in a JSON array, in log order; the caller hides what metadata hides. */
-    eventsOfStreams: db.prepare<[string], EventTuple>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name IN (SELECT value FROM json_each(?)) ORDER BY position`,
+    /**
+     * Events of the streams named in a JSON array, strictly after a position, in log order, at most a
+     * limit (-1: none); the caller hides what metadata hides. The inner query sorts positions read from
+     * events_by_stream_revision alone (its rowid is the position), then only the rows kept are read. A
+     * (stream_name, position) index would skip the positions before the cursor, but it cost appends
+     * 10-40% more CPU for no gain at the journal's page size.
+     */
+    eventsOfStreamsAfter: db.prepare<[string, bigint, number], EventTuple>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE position IN (
+         SELECT position FROM events WHERE stream_name IN (SELECT value FROM json_each(?)) AND position > ? ORDER BY position LIMIT ?
+       ) ORDER BY position`,
     ).raw(true),
     /** Whole events of the global log, one page at a time: one scan, filtered by the caller. */
     logAfter: db.prepare<[bigint, number], EventTuple>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
