@@ -17,8 +17,12 @@ import { ReadModels } from './read-models.js';
 import { schemaVersionOf } from './recorded-metadata.js';
 
 const RUNTREE_STREAMS: EventFilter = { streamNamePrefixes: Object.values(streamPrefixes) };
-/** Catch-up reads whole pages (one promise per page, not per event): this is what makes rebuild fast. */
-const CATCH_UP_PAGE = 4096;
+/**
+ * Catch-up reads whole pages (one promise per page, not per event): this is what makes rebuild fast.
+ * Not larger: a page's events are garbage once applied, and pages of 4,096 outlived the young
+ * generation, so the collector promoted and then swept them; 512 replayed about 1.5x faster.
+ */
+const CATCH_UP_PAGE = 512;
 const CHECKPOINT_INTERVAL = 256;
 const RETRY_FIRST_MS = 50;
 const RETRY_MAX_MS = 5000;
