@@ -12,9 +12,14 @@ async function jetStreamApi<T>(connection: NatsConnection, subject: string, requ
 /**
  * A file-backed JetStream stream capturing `subjects`, as a deployment keeps Runtree's events: it
  * survives a server restart and drops a message whose `Nats-Msg-Id` it already holds (within the window).
+ * `limits`: more of the stream's configuration as JetStream's API names it (e.g. `max_msgs`, `discard`).
  */
-export async function createJetStream(connection: NatsConnection, name: string, subjects: string[]): Promise<void> {
-  await jetStreamApi(connection, `STREAM.CREATE.${name}`, { name, subjects, storage: 'file', duplicate_window: DUPLICATE_WINDOW_NS });
+export async function createJetStream(connection: NatsConnection, name: string, subjects: string[], limits: Record<string, unknown> = {}): Promise<void> {
+  await jetStreamApi(connection, `STREAM.CREATE.${name}`, { name, subjects, storage: 'file', duplicate_window: DUPLICATE_WINDOW_NS, ...limits });
+}
+
+export async function deleteJetStream(connection: NatsConnection, name: string): Promise<void> {
+  await jetStreamApi(connection, `STREAM.DELETE.${name}`, {});
 }
 
 export async function jetStreamMessageCount(connection: NatsConnection, name: string): Promise<number> {

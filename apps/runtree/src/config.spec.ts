@@ -99,6 +99,24 @@ describe('tokens from the environment', () => {
   });
 });
 
+describe('the NATS publication mode from the environment', () => {
+  const NATS_URL = 'nats://127.0.0.1:4222';
+
+  it('is core NATS unless RUNTREE_NATS_JETSTREAM=true', () => {
+    expect(loaded({ RUNTREE_NATS_URL: NATS_URL }).natsJetStream).toBe(false);
+    expect(loaded({ RUNTREE_NATS_URL: NATS_URL, RUNTREE_NATS_JETSTREAM: 'false' }).natsJetStream).toBe(false);
+    expect(loaded({ RUNTREE_NATS_URL: NATS_URL, RUNTREE_NATS_JETSTREAM: 'true' }).natsJetStream).toBe(true);
+  });
+
+  it.each(['yes', '1', 'TRUE', ''])('refuses %p naming the variable', (value) => {
+    expect(refusal({ RUNTREE_NATS_URL: NATS_URL, RUNTREE_NATS_JETSTREAM: value })).toBe('RUNTREE_NATS_JETSTREAM must be true or false');
+  });
+
+  it('refuses JetStream without NATS', () => {
+    expect(refusal({ RUNTREE_NATS_JETSTREAM: 'true' })).toBe('RUNTREE_NATS_JETSTREAM=true needs RUNTREE_NATS_URL: there is no NATS to publish to');
+  });
+});
+
 describe('describeStore', () => {
   it('hides the credentials of the EventStoreDB connection string', () => {
     const config = loaded({ RUNTREE_STORE: 'esdb', EVENTSTORE_CONNECTION_STRING: 'esdb://admin:changeit@db.internal:2113?tls=true' });

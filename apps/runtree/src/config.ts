@@ -25,6 +25,14 @@ const PositiveIntegerFromString = new t.Type<number, string, unknown>(
   String,
 );
 
+/** `true` or `false`, nothing else: a typo must not quietly pick a mode. */
+const BooleanFromString = new t.Type<boolean, string, unknown>(
+  'true or false',
+  (u): u is boolean => typeof u === 'boolean',
+  (u, c) => (u === 'true' ? t.success(true) : u === 'false' ? t.success(false) : t.failure(u, c, 'must be true or false')),
+  String,
+);
+
 /** Ids the service creates are UUIDs: a shorter id limit would refuse them. */
 export const MIN_ID_LENGTH = 36;
 
@@ -52,6 +60,7 @@ const RuntreeEnvCodec = t.partial({
   RUNTREE_HTTP_PORT: PortFromString,
   RUNTREE_HTTP_HOST: t.string,
   RUNTREE_NATS_URL: t.string,
+  RUNTREE_NATS_JETSTREAM: BooleanFromString,
   RUNTREE_RABBITMQ_URL: t.string,
   RUNTREE_BUS_PREFIX: t.string,
   RUNTREE_MAX_BODY_BYTES: PositiveIntegerFromString,
@@ -97,6 +106,8 @@ export interface RuntreeConfig {
   readonly httpHost: string;
   /** A transport whose URL is unset is off. */
   readonly natsUrl?: string;
+  /** Events on NATS count as published once a JetStream stream stored them, not once the server took them. */
+  readonly natsJetStream: boolean;
   readonly rabbitmqUrl?: string;
   /** Prefix of message patterns, subjects, queues and exchanges (`runtree` → `runtree.run.start`). */
   readonly busPrefix: string;
@@ -151,6 +162,9 @@ export function loadRuntreeConfig(env: NodeJS.ProcessEnv): ConfigResult {
   if (vars.RUNTREE_BUS_PREFIX !== undefined && !/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(vars.RUNTREE_BUS_PREFIX)) {
     return { ok: false, error: 'RUNTREE_BUS_PREFIX must be dot-separated words of letters, digits, _ and -' };
   }
+  if (vars.RUNTREE_NATS_JETSTREAM === true && !vars.RUNTREE_NATS_URL) {
+    return { ok: false, error: 'RUNTREE_NATS_JETSTREAM=true needs RUNTREE_NATS_URL: there is no NATS to publish to' };
+  }
   if (vars.RUNTREE_API_TOKEN !== undefined && vars.RUNTREE_API_TOKEN === vars.RUNTREE_ADMIN_TOKEN) {
     return { ok: false, error: 'RUNTREE_ADMIN_TOKEN must differ from RUNTREE_API_TOKEN: every API client would be an admin' };
   }
@@ -163,6 +177,7 @@ export function loadRuntreeConfig(env: NodeJS.ProcessEnv): ConfigResult {
       sqlitePath: vars.RUNTREE_SQLITE_PATH ?? resolve('data', 'runtree.db'),
       httpPort: vars.RUNTREE_HTTP_PORT ?? 3000,
       httpHost: vars.RUNTREE_HTTP_HOST ?? '127.0.0.1',
+      natsJetStream: vars.RUNTREE_NATS_JETSTREAM ?? false,
       busPrefix: vars.RUNTREE_BUS_PREFIX ?? 'runtree',
       limits: limits.right,
       ...(vars.EVENTSTORE_CONNECTION_STRING ? { eventStoreConnectionString: vars.EVENTSTORE_CONNECTION_STRING } : {}),
