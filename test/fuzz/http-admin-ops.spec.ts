@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { FuzzTally } from './support/fuzz-tally.js';
-import { expectRefused, startFuzzApp, type FuzzApp, type FuzzRequest } from './support/http-fuzz.js';
+import { expectRefused, fuzzAppForFile, type FuzzRequest } from './support/http-fuzz.js';
 import { hostileText } from './support/hostile-values.js';
 import { hostileRequests, rawBodyCases, type HttpCase } from './support/http-requests.js';
 import { adminRoutes, routeName } from './support/http-routes.js';
@@ -14,23 +14,14 @@ import { adminRoutes, routeName } from './support/http-routes.js';
 const ADMIN_CASES_PER_ROUTE = 60;
 const OPS_CASES_PER_ROUTE = 30;
 const tally = new FuzzTally('http admin and ops', 'routes');
-let app: FuzzApp;
-
-beforeAll(async () => {
-  app = await startFuzzApp();
-});
-
-afterAll(async () => {
-  tally.print();
-  await app?.close();
-});
+const fuzzApp = fuzzAppForFile(tally);
 
 const badRequestStatuses = [400, 413, 415];
 
 describe.each(adminRoutes.map((route) => [routeName(route), route] as const))('%s', (name, route) => {
   it('refuses every hostile request with a 4xx, appending nothing and keeping the read models', async () => {
-    await tally.check(name, hostileRequests(route, app.fixture), (hostile) => expectRefused(app, hostile.request, { ...hostile.refusal, statuses: undefined, codes: undefined, fieldStatuses: badRequestStatuses }), ADMIN_CASES_PER_ROUTE);
-    expect((await app.http.get(`/runs/${app.fixture.runId}/status`)).status).toBe(200);
+    await tally.check(name, hostileRequests(route, fuzzApp().fixture), (hostile) => expectRefused(fuzzApp(), hostile.request, { ...hostile.refusal, statuses: undefined, codes: undefined, fieldStatuses: badRequestStatuses }), ADMIN_CASES_PER_ROUTE);
+    expect((await fuzzApp().http.get(`/runs/${fuzzApp().fixture.runId}/status`)).status).toBe(200);
   }, 120_000);
 });
 
@@ -48,17 +39,17 @@ describe.each(opsRoutes.map((route) => [route.path, route] as const))('GET %s', 
   it('answers as usual whatever the query, appending nothing', async () => {
     const queries = fc.array(fc.tuple(safeQueryText, safeQueryText), { minLength: 1, maxLength: 4 });
     await tally.check(`GET ${path}`, queries, async (pairs) => {
-      const before = await app.head();
-      const response = await app.send({ method: 'GET', url: `${path}?${pairs.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&')}` });
+      const before = await fuzzApp().head();
+      const response = await fuzzApp().send({ method: 'GET', url: `${path}?${pairs.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&')}` });
       expect(response.status).toBe(200);
       route.answered(response.text);
-      expect(await app.head()).toBe(before);
+      expect(await fuzzApp().head()).toBe(before);
     }, OPS_CASES_PER_ROUTE);
   }, 120_000);
 
   it('refuses every other method and any path under it with a 4xx, naming the body when it cannot be read', async () => {
     const otherMethod = fc.constantFrom('POST', 'PUT', 'PATCH', 'DELETE' as const);
-    const unreadable = rawBodyCases({ method: 'POST', template: path }, app.fixture)!;
+    const unreadable = rawBodyCases({ method: 'POST', template: path }, fuzzApp().fixture)!;
     const cases: fc.Arbitrary<HttpCase> = fc.oneof(
       // Bodies are read before routing: an unreadable one is a 400/413/415 naming it, a readable one a 404.
       fc.tuple(otherMethod, unreadable).map(([method, hostile]) => ({
@@ -77,6 +68,6 @@ describe.each(opsRoutes.map((route) => [route.path, route] as const))('GET %s', 
         refusal: { statuses: [404], codes: ['not_found'] },
       })),
     );
-    await tally.check(`GET ${path}`, cases, (hostile) => expectRefused(app, hostile.request, { ...hostile.refusal, fieldStatuses: badRequestStatuses }), OPS_CASES_PER_ROUTE);
+    await tally.check(`GET ${path}`, cases, (hostile) => expectRefused(fuzzApp(), hostile.request, { ...hostile.refusal, fieldStatuses: badRequestStatuses }), OPS_CASES_PER_ROUTE);
   }, 120_000);
 });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { FuzzTally } from './support/fuzz-tally.js';
-import { expectRefused, startFuzzApp, type FuzzApp } from './support/http-fuzz.js';
+import { expectRefused, fuzzAppForFile } from './support/http-fuzz.js';
 import { hostileRequests, unknownIdRequests } from './support/http-requests.js';
 import { apiRoutes, paramsOf, routeName } from './support/http-routes.js';
 
@@ -11,33 +11,24 @@ const HOSTILE_CASES_PER_ROUTE = 100;
 const UNKNOWN_ID_CASES_PER_ROUTE = 10;
 const tally = new FuzzTally('http', 'routes');
 const prototypeKeys = Object.getOwnPropertyNames(Object.prototype);
-let app: FuzzApp;
-
-beforeAll(async () => {
-  app = await startFuzzApp();
-});
-
-afterAll(async () => {
-  tally.print();
-  await app?.close();
-});
+const fuzzApp = fuzzAppForFile(tally);
 
 async function expectStillAnswering(): Promise<void> {
-  expect((await app.http.get(`/runs/${app.fixture.runId}/status`)).status).toBe(200);
+  expect((await fuzzApp().http.get(`/runs/${fuzzApp().fixture.runId}/status`)).status).toBe(200);
 }
 
 describe.each(apiRoutes.map((route) => [routeName(route), route] as const))('%s', (name, route) => {
   it('refuses every hostile request with a 4xx naming the field, appending nothing', async () => {
-    await tally.check(name, hostileRequests(route, app.fixture), (hostile) => expectRefused(app, hostile.request, hostile.refusal), HOSTILE_CASES_PER_ROUTE);
+    await tally.check(name, hostileRequests(route, fuzzApp().fixture), (hostile) => expectRefused(fuzzApp(), hostile.request, hostile.refusal), HOSTILE_CASES_PER_ROUTE);
     await expectStillAnswering();
   }, 120_000);
 });
 
 describe.each(apiRoutes.filter((route) => paramsOf(route).length > 0).map((route) => [routeName(route), route] as const))('%s', (name, route) => {
   it('answers a valid request for an id nothing has with a 404, appending nothing', async () => {
-    const requests = unknownIdRequests(route, app.fixture);
+    const requests = unknownIdRequests(route, fuzzApp().fixture);
     if (requests === undefined) throw new Error(`${name} has no path parameter`);
-    await tally.check(name, requests, (hostile) => expectRefused(app, hostile.request, hostile.refusal), UNKNOWN_ID_CASES_PER_ROUTE);
+    await tally.check(name, requests, (hostile) => expectRefused(fuzzApp(), hostile.request, hostile.refusal), UNKNOWN_ID_CASES_PER_ROUTE);
   }, 60_000);
 });
 
@@ -49,13 +40,13 @@ describe('after every route was fuzzed', () => {
 
   it('answers a URL over Node\'s 16 KiB header limit with a 431 error envelope naming the headers, appending nothing', async () => {
     // Node's HTTP parser refuses it before Express; the service's clientError handler answers.
-    const before = await app.head();
-    const response = await app.send({ method: 'GET', url: `/runs/${'r'.repeat(20_000)}/status` });
+    const before = await fuzzApp().head();
+    const response = await fuzzApp().send({ method: 'GET', url: `/runs/${'r'.repeat(20_000)}/status` });
     expect(response.status).toBe(431);
     expect(response.body).toEqual({
       error: { code: 'payload_too_large', message: expect.stringContaining('headers'), details: expect.objectContaining({ field: 'headers', reason: expect.stringContaining('16384 bytes') }) },
     });
-    expect(await app.head()).toBe(before);
+    expect(await fuzzApp().head()).toBe(before);
     await expectStillAnswering();
   });
 });

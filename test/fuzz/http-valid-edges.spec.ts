@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { defaultValidationLimits, type Run } from '@runtree/orchestration';
 import { FuzzTally } from './support/fuzz-tally.js';
-import { startFuzzApp, type FuzzApp } from './support/http-fuzz.js';
+import { fuzzAppForFile } from './support/http-fuzz.js';
 import { hostileText, idAtLimit, jsonText, nested, trickyKeys } from './support/hostile-values.js';
 import { preview } from './support/input-fields.js';
 
@@ -13,16 +13,7 @@ import { preview } from './support/input-fields.js';
 const CASES = 40;
 const limits = defaultValidationLimits;
 const tally = new FuzzTally('http valid edges', 'routes');
-let app: FuzzApp;
-
-beforeAll(async () => {
-  app = await startFuzzApp();
-});
-
-afterAll(async () => {
-  tally.print();
-  await app?.close();
-});
+const fuzzApp = fuzzAppForFile(tally);
 
 const label = fc.oneof(hostileText({ minLength: 1, maxLength: 30 }), fc.constantFrom('🚀', '\ud800', 'k').map((unit) => unit.repeat(limits.maxLabelLength)));
 const metadata = fc.dictionary(fc.oneof(fc.constantFrom(...trickyKeys), hostileText({ maxLength: 8 })), fc.jsonValue({ maxDepth: 2, stringUnit: 'binary' }), { maxKeys: 5 });
@@ -34,15 +25,15 @@ describe('POST /runs', () => {
     const bodies = fc.record({ runId: idAtLimit, kind: label, metadata, input }).map((body) => ({ ...body, runId: `${made++}-${body.runId}`.slice(0, limits.maxIdLength) }));
     await tally.check('POST /runs', bodies, async (body) => {
       const sent = JSON.parse(jsonText(body)) as { runId: string; kind: string; metadata: object; input: unknown };
-      const before = await app.head();
-      const response = await app.send({ method: 'POST', url: '/runs', headers: { 'Content-Type': 'application/json' }, body: jsonText(body) });
+      const before = await fuzzApp().head();
+      const response = await fuzzApp().send({ method: 'POST', url: '/runs', headers: { 'Content-Type': 'application/json' }, body: jsonText(body) });
       expect({ status: response.status, body: preview(response.body) }).toEqual({ status: 201, body: expect.any(String) });
-      expect(await app.head()).not.toBe(before);
+      expect(await fuzzApp().head()).not.toBe(before);
       const run = response.body as Run;
       expect(run).toMatchObject({ runId: sent.runId, kind: sent.kind, status: 'running' });
       expect(jsonText(run.metadata)).toBe(jsonText(sent.metadata));
       expect(jsonText(run.input)).toBe(jsonText(sent.input));
-      const journal = await app.send({ method: 'GET', url: `/runs/${encodeURIComponent(sent.runId)}/journal` });
+      const journal = await fuzzApp().send({ method: 'GET', url: `/runs/${encodeURIComponent(sent.runId)}/journal` });
       const events = journal.text.trim().split('\n').map((line) => JSON.parse(line) as { type: string; data: { kind: string; input: unknown; metadata: object } });
       expect(events.map((event) => event.type)).toEqual(['RunStarted']);
       expect(jsonText(events[0].data.input)).toBe(jsonText(sent.input));

@@ -1,8 +1,10 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import type { EventStore } from '@runtree/event-store';
 import { EVENT_STORE, Orchestrator } from '@runtree/orchestration';
 import request, { type Response } from 'supertest';
 import { startHttpApp, type ErrorBody, type HttpApp } from '../../e2e/http/http-app.js';
 import { createFixture, type Fixture } from './fixture.js';
+import type { FuzzTally } from './fuzz-tally.js';
 import { journalHead } from './journal-head.js';
 
 /** A request as the fuzz suite sends it: the body as raw bytes, so it can be anything. */
@@ -74,4 +76,23 @@ export function expectRefusal(response: Response, refusal: Refusal): void {
   const named = refusal.fields.find((expected) => field === expected || field.startsWith(`${expected}.`) || field.startsWith(`${expected}[`));
   if (named === undefined) throw refused(`expected details.field to name ${refusal.fields.map((expected) => JSON.stringify(expected)).join(' or ')}`);
   if (!error.message.includes(named)) throw refused(`expected the message to name ${JSON.stringify(named)}`);
+}
+
+/**
+ * One fuzz app for the spec file: started before its tests, then the tally printed and the app
+ * closed after them. Call at the top level of the file; the getter gives the running app.
+ */
+export function fuzzAppForFile(tally: FuzzTally): () => FuzzApp {
+  let app: FuzzApp | undefined;
+  beforeAll(async () => {
+    app = await startFuzzApp();
+  });
+  afterAll(async () => {
+    tally.print();
+    await app?.close();
+  });
+  return () => {
+    if (app === undefined) throw new Error('the fuzz app is used before beforeAll started it');
+    return app;
+  };
 }

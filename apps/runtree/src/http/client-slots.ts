@@ -3,6 +3,7 @@ import { OrchestratorError } from '@runtree/orchestration';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RuntreeConfig } from '../config.js';
 import { RUNTREE_CONFIG } from '../security/runtree-config.token.js';
+import { whenResponseCloses } from './when-response-closes.js';
 
 /** Seconds a client refused a slot is told to wait: slots free as soon as one of its requests ends. */
 export const SLOT_RETRY_AFTER_SECONDS = 1;
@@ -41,9 +42,8 @@ export class ClientSlots {
         client,
       });
     }
-    if (response.closed) return; // the client is gone already: 'close' will not come again
     this.held.set(key, count + 1);
-    response.once('close', () => {
+    whenResponseCloses(response, () => {
       const remaining = (this.held.get(key) ?? 1) - 1;
       if (remaining > 0) this.held.set(key, remaining);
       else this.held.delete(key);

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { whenResponseCloses } from './when-response-closes.js';
 
 /**
  * A signal that aborts when the client goes away before its answer was sent. A response closes
@@ -9,7 +10,6 @@ export function disconnectSignal(response: ServerResponse): AbortSignal {
   const abortUnlessAnswered = (): void => {
     if (!response.writableFinished) disconnected.abort();
   };
-  if (response.closed) abortUnlessAnswered(); // 'close' has been and will not come again
-  else response.once('close', abortUnlessAnswered);
+  whenResponseCloses(response, abortUnlessAnswered);
   return disconnected.signal;
 }

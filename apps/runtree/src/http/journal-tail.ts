@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { HttpResponse } from './express-types.js';
 import { subscribeToStreamResuming, type EventStore, type RecordedEvent } from '@runtree/event-store';
-import { EVENT_STORE, runStream } from '@runtree/orchestration';
-import { toJournalEntry } from '@runtree/orchestration';
+import { EVENT_STORE, runStream, toJournalEntry } from '@runtree/orchestration';
+import { whenResponseCloses } from './when-response-closes.js';
 
 /** Proxies drop connections that stay silent; a comment line keeps them open. */
 export const HEARTBEAT_INTERVAL_MS = 15_000;
@@ -52,7 +52,7 @@ export class JournalTails implements BeforeApplicationShutdown {
         response.end();
       })());
     this.open.add(stop);
-    response.on('close', () => void stop());
+    whenResponseCloses(response, () => void stop());
     try {
       for await (const message of subscription) {
         // Pull the next event only once a slow client has taken this one (or has gone).

@@ -3,7 +3,7 @@ import type { EventFilter, Position, ReadAllOptions, RecordedEvent } from '../po
 import { EVENT_TYPE, POSITION, STREAM_NAME, toRecordedEvent, type EventTuple } from './event-rows.js';
 import type { Statements } from './statements.js';
 
-/** Rows per scan query: large pages keep replay fast; reads with a small limit ask for fewer. */
+/** Rows per scan query (fewer queries for a whole-log read); reads with a smaller limit ask for fewer. */
 const SCAN_PAGE = 4096;
 const MIN_SCAN_PAGE = 64;
 const AFTER_EVERYTHING = 9223372036854775807n;

@@ -33,8 +33,9 @@ export function prepareStatements(db: Database.Database) {
     knownEventIds: db.prepare<[string, string], { event_id: string; revision: bigint }>(
       'SELECT event_id, revision FROM events WHERE stream_name = ? AND event_id IN (SELECT value FROM json_each(?))',
     ),
-    streamEventsBetween: db.prepare<[string, bigint, bigint], EventRow>(
-      'SELECT * FROM events WHERE stream_name = ? AND revision BETWEEN ? AND ? ORDER BY revision',
+    /** Ids and positions only: a repeated append is recognised by its ids, answered with its position. */
+    streamEventsBetween: db.prepare<[string, bigint, bigint], Pick<EventRow, 'event_id' | 'position'>>(
+      'SELECT event_id, position FROM events WHERE stream_name = ? AND revision BETWEEN ? AND ? ORDER BY revision',
     ),
     // Event reads return rows as arrays in `EVENT_COLUMNS` order (`EventTuple`).
     visibleForwards: db.prepare<StreamRangeQuery, EventTuple>(`${visibleStreamEvents} AND revision >= @from ORDER BY revision LIMIT @limit`).raw(true),

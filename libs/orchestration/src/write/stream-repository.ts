@@ -114,7 +114,7 @@ export class StreamRepository {
       const events = byStream.get(streamName);
       // A stream read as empty is not cached: `execute` then reads it as it would have.
       if (events === undefined || this.cache.has(streamName)) continue;
-      this.remember(streamName, { loaded: foldRecorded({ state: decider.initialState(id), revision: -1n, lastHash: '' }, events, decider) });
+      this.remember(streamName, { loaded: foldRecorded(unwritten(id, decider), events, decider) });
     }
   }
 
@@ -202,7 +202,7 @@ export class StreamRepository {
   /** The cached state with this process's last append folded in; the initial state when nothing is cached. */
   private cached<State>(streamName: string, id: string, decider: Folding<State>): Loaded<State> {
     const entry = this.cache.get(streamName);
-    if (entry === undefined) return { state: decider.initialState(id), revision: -1n, lastHash: '' };
+    if (entry === undefined) return unwritten(id, decider);
     const own = entry.ownAppend;
     if (own === undefined) return entry.loaded as Loaded<State>;
     let state = entry.loaded.state as State;
@@ -238,6 +238,11 @@ export class StreamRepository {
     this.cache.set(streamName, entry);
     if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
   }
+}
+
+/** A stream with no events yet, as its decider starts it. */
+function unwritten<State>(id: string, decider: Folding<State>): Loaded<State> {
+  return { state: decider.initialState(id), revision: -1n, lastHash: '' };
 }
 
 function foldRecorded<State>(from: Loaded<State>, recorded: readonly RecordedEvent[], decider: Folding<State>): Loaded<State> {
