@@ -6,8 +6,11 @@ import { delay, expectOrchestratorError, malformed } from '../support/orchestrat
 import { describeOnEveryStore } from '../support/orchestrator-targets.js';
 import { settleRun, startRoot } from '../support/trees.js';
 
-/** "At once" and "within milliseconds", with room for a loaded CI machine. */
-const promptlyMs = 250;
+/**
+ * "At once": answered by the event or the state, not by the timeout, which is 10 s or more wherever this
+ * bound tells the two apart. How fast the wake-up is, is the bench's to measure (await wake-up p50/p99).
+ */
+const promptlyMs = 1_000;
 
 /** Runs `action` after `ms`, inside the test (its failure fails the test through the returned promise). */
 function later<T>(ms: number, action: () => Promise<T>): Promise<T> {

@@ -62,15 +62,14 @@ describe('RunWatchers', () => {
     expect(watchers.watcherCount).toBe(0);
   });
 
-  it('wakes every waiter with one shared subscription, within milliseconds of the terminal event', async () => {
+  // How fast is the bench's to measure (await wake-up p50/p99); here: woken by the event, not by the 60 s timeout.
+  it('wakes every waiter with one shared subscription when the terminal event arrives', async () => {
     const waiting = Array.from({ length: 5 }, () => awaitOutcome('r', 60_000));
     expect(watchers.watcherCount).toBe(1);
     expect(watchers.waiterCount).toBe(5);
 
-    const appendedAt = performance.now();
     await new EventScript().onRun('r', 'RunFailed', { error: { message: 'boom' } }).appendTo(store);
     const outcomes = await Promise.all(waiting);
-    expect(performance.now() - appendedAt).toBeLessThan(100);
 
     for (const outcome of outcomes) {
       expect(outcome).toEqual(E.right(expect.objectContaining({ status: 'failed', error: { message: 'boom' }, run: expect.objectContaining({ status: 'failed' }) })));
