@@ -162,7 +162,7 @@ async function measureRebuildFigures(context: BenchContext, target: BenchStore, 
     progress(`rebuild: writing a log of ${sizes['rebuild-events']} events through the facade (${sizes.callers} callers)`);
     const events = await withBenchOrchestrator(store.unsynced, (bench) => fillWithAgentWork(bench.orchestrator, bench.store, sizes['rebuild-events'], sizes.callers));
     await withBenchOrchestrator(store.durable, async (bench) => {
-      const runCount = bench.projection.readModels.runCount;
+      const runCount = await bench.readStore.runCount();
       progress(`rebuild: ${events} events, ${runCount} runs`);
       const rebuild = await repeat(runs, warmups, () => measureRebuild(bench, events, runCount));
       run.add({ key: 'rebuild', label: `rebuild(), ${formatNumber(events)} events`, unit: 'events/s', samples: rebuild, target: { kind: 'atLeast', value: 250_000 } });

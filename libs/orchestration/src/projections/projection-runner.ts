@@ -100,6 +100,8 @@ export class ProjectionRunner implements OnModuleDestroy {
   private cancelRetryWait: (() => void) | undefined;
   private stopWatching: (() => void) | undefined;
   private projecting = false;
+  /** Settles once the read store is open and its checkpoint known: reads before that would find no tables. */
+  private opened = new Signal();
   /** stop, clear and rebuild run one at a time. */
   private lastControl: Promise<unknown> = Promise.resolve();
 
@@ -156,6 +158,7 @@ export class ProjectionRunner implements OnModuleDestroy {
   /** Resolves once the read models hold every Runtree event written before the call, however long that takes. */
   async whenCaughtUp(): Promise<void> {
     if (this.running === undefined) throw new Error('The projection is not started');
+    await this.opened.promise;
     const last = await this.lastRuntreeEvent();
     if (last !== undefined && !hasReached(this.checkpoint, last)) await this.waiters.wait(last);
   }
@@ -215,6 +218,7 @@ export class ProjectionRunner implements OnModuleDestroy {
     await this.subscription?.stop();
     await this.running;
     this.running = undefined;
+    this.opened = new Signal();
     this.stopWatching?.();
     this.stopWatching = undefined;
   }
@@ -377,6 +381,7 @@ export class ProjectionRunner implements OnModuleDestroy {
   /** A live checkpoint move, from this projector's commits or another instance's. */
   private heard(checkpoint: StoredCheckpoint): void {
     this.outage = undefined;
+    this.opened.resolve();
     if (this.known === undefined || checkpoint.version > this.known.version || isAfter(checkpoint.position, this.known.position)) this.known = checkpoint;
     this.waiters.release(this.checkpoint);
   }
@@ -416,6 +421,12 @@ export class ProjectionRunner implements OnModuleDestroy {
       };
     }).finally(() => (this.cancelRetryWait = undefined));
   }
+}
+
+/** A promise with its resolver. */
+class Signal {
+  resolve!: () => void;
+  readonly promise = new Promise<void>((resolve) => (this.resolve = resolve));
 }
 
 /** The next message if the subscription has one now, else IDLE: then the batch is committed before waiting. */
