@@ -57,6 +57,7 @@ class RunWatch {
 export class RunWatchers implements OnModuleDestroy {
   private readonly watches = new Map<string, RunWatch>();
   private waiters = 0;
+  private destroyed = false;
 
   constructor(
     private readonly projection: ProjectionRunner,
@@ -91,6 +92,7 @@ export class RunWatchers implements OnModuleDestroy {
     this.readStore.runCore(runId).then(
       (core) => {
         if (signal?.aborted) return settle(E.left(awaitAborted(runId, timeoutMs)));
+        if (this.destroyed) return settle(E.left(shuttingDown(runId)));
         if (core === undefined) return settle(E.left(runNotFound(runId)));
         if (core.status !== 'running') return this.answerFromReadModels(runId, [settle]);
         if (timeoutMs <= 0) return settle(E.left(awaitTimedOut(runId, timeoutMs)));
@@ -104,9 +106,8 @@ export class RunWatchers implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    for (const watch of [...this.watches.values()]) {
-      this.settleAll(watch, E.left(domainError('store_unavailable', 'The orchestrator is shutting down', { runId: watch.runId })));
-    }
+    this.destroyed = true;
+    for (const watch of [...this.watches.values()]) this.settleAll(watch, E.left(shuttingDown(watch.runId)));
   }
 
   private join(watch: RunWatch, settle: (outcome: AwaitOutcome) => void, timeoutMs: number, signal: AbortSignal | undefined): void {
@@ -205,6 +206,10 @@ export class RunWatchers implements OnModuleDestroy {
       { runId, awaitBytes: this.budget.awaitBytes, watchedRuns: this.watches.size, waiters: this.waiters },
     );
   }
+}
+
+function shuttingDown(runId: string): DomainError {
+  return domainError('store_unavailable', 'The orchestrator is shutting down', { runId });
 }
 
 /** A read that failed: the store's trouble, as the caller sees it. */

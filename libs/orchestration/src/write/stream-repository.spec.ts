@@ -5,6 +5,7 @@ import { runDecider, type RunCommand } from '../domain/run/run-decider.js';
 import { runStream } from '../streams/stream-names.js';
 import type { CommandContext } from './event-envelope.js';
 import { StoreRetry } from './store-retry.js';
+import { defaultMemoryBudget } from './memory-budget.js';
 import { StreamRepository } from './stream-repository.js';
 
 const RUN = 'run-a';
@@ -42,8 +43,8 @@ describe('StreamRepository', () => {
     store = openSqliteEventStore({ path: ':memory:' });
     const counted = countingReads(store);
     reads = counted.reads;
-    here = new StreamRepository(counted.store, new StoreRetry());
-    elsewhere = new StreamRepository(store, new StoreRetry());
+    here = new StreamRepository(counted.store, new StoreRetry(), defaultMemoryBudget);
+    elsewhere = new StreamRepository(store, new StoreRetry(), defaultMemoryBudget);
     expect(E.isRight(await here.execute(STREAM, RUN, runDecider, startRun, context()))).toBe(true);
   });
 
