@@ -133,4 +133,20 @@ describe('StreamRepository', () => {
       expect(reads()).toBe(before + 1);
     });
   });
+
+  it('holds no more states than its budget in bytes allows, and reads an evicted stream again when it is used', async () => {
+    const budget = { ...defaultMemoryBudget, streamCacheBytes: 10 * runDecider.weigh(runDecider.initialState('x')) + 5000 };
+    const small = new StreamRepository(store, new StoreRetry(), budget);
+    const runIds = Array.from({ length: 50 }, (_, index) => `bounded-${index}`);
+    for (const runId of runIds) {
+      const started = await small.execute(runStream(runId), runId, runDecider, { type: 'StartRun', runId, kind: 'k', metadata: {} }, context());
+      expect(E.isRight(started)).toBe(true);
+      expect(small.cachedBytes).toBeLessThanOrEqual(budget.streamCacheBytes);
+    }
+    // The first runs were evicted long ago: their states come from the store, right.
+    const first = await small.execute(runStream(runIds[0]), runIds[0], runDecider, { type: 'CompleteRun' }, context());
+    expect(E.isRight(first)).toBe(true);
+    expect((await store.readStream(runStream(runIds[0]))).map((event) => event.type)).toEqual(['RunStarted', 'RunCompleted']);
+    expect(small.cachedBytes).toBeLessThanOrEqual(budget.streamCacheBytes);
+  });
 });
