@@ -12,3 +12,15 @@ export function fromJsonColumn(text: unknown): JsonValue | undefined {
 export function flag(value: boolean): number {
   return value ? 1 : 0;
 }
+
+/**
+ * A label (kind, name) as its JSON string: labels may hold any UTF-16, lone surrogates and NUL
+ * included, which neither database's text keeps as given; JSON's escapes do.
+ */
+export function toLabelColumn(label: string): string {
+  return JSON.stringify(label);
+}
+
+export function fromLabelColumn(text: unknown): string {
+  return JSON.parse(String(text)) as string;
+}

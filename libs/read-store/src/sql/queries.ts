@@ -1,5 +1,6 @@
 import type { RunListQuery } from '../port/list-query.js';
 import { linkColumns, qualified, runCoreColumns, sessionColumns, stepColumns, threadColumns } from './columns.js';
+import { toLabelColumn } from './json-columns.js';
 import { tableNames, type TableNames } from './tables.js';
 
 const live = tableNames('live');
@@ -82,7 +83,7 @@ export function listRunsQuery(query: RunListQuery): { readonly sql: string; read
     const value = query[key];
     if (value === undefined) continue;
     where.push(`${column} = ?`);
-    params.push(value);
+    params.push(key === 'kind' ? toLabelColumn(value) : value);
   }
   if (query.createdAfter !== undefined) {
     where.push('r.created_at > ?');

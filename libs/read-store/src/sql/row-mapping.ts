@@ -1,5 +1,5 @@
 import type { JsonObject, LinkCore, LinkRow, Relation, RunRecord, RunRow, RunStatus, SessionRow, StepCore, StepRow, Substrate, ThreadRow } from '../port/rows.js';
-import { fromJsonColumn } from './json-columns.js';
+import { fromJsonColumn, fromLabelColumn } from './json-columns.js';
 
 /** A result row as either driver gives it: integers may come as numbers, bigints or strings. */
 export type DbRow = { readonly [column: string]: unknown };
@@ -19,7 +19,7 @@ function optionalText<T extends object>(target: T, key: keyof T, row: DbRow, col
 export function runRowOf(row: DbRow): RunRow {
   const run: Mutable<RunRow> = {
     runId: text(row, 'run_id'),
-    kind: text(row, 'kind'),
+    kind: fromLabelColumn(row.kind),
     status: text(row, 'status') as RunStatus,
     createdAt: text(row, 'created_at'),
     updatedAt: text(row, 'updated_at'),
@@ -94,8 +94,8 @@ export function stepRowOf(row: DbRow): StepRow {
   const step: Mutable<StepRow> = {
     ...stepCoreOf(row),
     sequence: Number(row.sequence),
-    name: text(row, 'name'),
-    kind: text(row, 'kind'),
+    name: fromLabelColumn(row.name),
+    kind: fromLabelColumn(row.kind),
     startedAt: text(row, 'started_at'),
     updatedAt: text(row, 'updated_at'),
   };
@@ -126,6 +126,7 @@ export function threadRowOf(row: DbRow, prefix = ''): ThreadRow {
     status: text(row, `${prefix}status`) as ThreadRow['status'],
     createdAt: text(row, `${prefix}created_at`),
   };
-  optionalText(thread, 'name', row, `${prefix}name`);
+  const name = row[`${prefix}name`];
+  if (name !== null && name !== undefined) thread.name = fromLabelColumn(name);
   return thread;
 }

@@ -1,11 +1,11 @@
 import type { LinkRow, RunRow, SessionRow, StepFinish, StepRow, ThreadRow } from '../port/rows.js';
-import { flag, toJsonColumn } from './json-columns.js';
+import { flag, toJsonColumn, toLabelColumn } from './json-columns.js';
 
 /** Parameters in the order of `runCoreColumns`. */
 export function runParams(run: RunRow): unknown[] {
   return [
     run.runId,
-    run.kind,
+    toLabelColumn(run.kind),
     run.status,
     run.createdAt,
     run.updatedAt,
@@ -57,8 +57,8 @@ export function stepParams(step: StepRow): unknown[] {
     step.runId,
     step.stepId,
     step.sequence,
-    step.name,
-    step.kind,
+    toLabelColumn(step.name),
+    toLabelColumn(step.kind),
     step.status,
     step.startedAt,
     step.updatedAt,
@@ -78,5 +78,5 @@ export function sessionParams(session: SessionRow): unknown[] {
 }
 
 export function threadParams(thread: ThreadRow): unknown[] {
-  return [thread.threadId, thread.sessionId, thread.name ?? null, toJsonColumn(thread.metadata), thread.status, thread.createdAt];
+  return [thread.threadId, thread.sessionId, thread.name === undefined ? null : toLabelColumn(thread.name), toJsonColumn(thread.metadata), thread.status, thread.createdAt];
 }
