@@ -71,7 +71,8 @@ export class SpawnChildHandler implements ICommandHandler<SpawnChildCommand> {
     private readonly streams: StreamRepository,
     private readonly materializer: ChildMaterializer,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
-    @Inject(ORCHESTRATION_POLICY) private readonly policy: OrchestrationPolicy,
+    /** Null when none is configured: then every spawn is allowed, and nothing is read to decide it. */
+    @Inject(ORCHESTRATION_POLICY) private readonly policy: OrchestrationPolicy | null,
   ) {}
 
   async execute(command: SpawnChildCommand): Promise<E.Either<DomainError, SpawnOutcome>> {
@@ -133,6 +134,7 @@ export class SpawnChildHandler implements ICommandHandler<SpawnChildCommand> {
 
   /** The policy's decision, from the parent and the tree's shape as the read models show them. */
   private async decide(command: SpawnChildCommand, kind: string, metadata: JsonObject, { placement }: Placement): Promise<PolicyDecision> {
+    if (this.policy === null) return allowed;
     const [parent, tree] = await Promise.all([this.readStore.runWithMetadata(command.parentRunId), this.readStore.treeShape(command.parentRunId)]);
     if (parent === undefined) return allowed;
     return this.policy.evaluate({

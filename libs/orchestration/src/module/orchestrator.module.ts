@@ -9,7 +9,6 @@ import { substrateCommandHandlers } from '../commands/session.commands.js';
 import { SpawnChildHandler } from '../commands/spawn-child.command.js';
 import { Orchestrator } from '../facade/orchestrator.js';
 import { ORCHESTRATOR_OBSERVER } from '../facade/orchestrator-observer.js';
-import { AllowAllPolicy } from '../policy/allow-all.policy.js';
 import { ORCHESTRATION_POLICY } from '../policy/orchestration-policy.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { queryHandlers } from '../queries/index.js';
@@ -43,7 +42,8 @@ const providers: Provider[] = [
   { provide: ID_GENERATOR, useFactory: (options: OrchestratorModuleOptions) => options.generateId ?? randomUUID, inject: [MODULE_OPTIONS] },
   { provide: ORCHESTRATOR_OBSERVER, useFactory: (options: OrchestratorModuleOptions) => options.observer ?? null, inject: [MODULE_OPTIONS] },
   { provide: VALIDATION_LIMITS, useFactory: (options: OrchestratorModuleOptions) => resolveValidationLimits(options.limits), inject: [MODULE_OPTIONS] },
-  { provide: ORCHESTRATION_POLICY, useFactory: (options: OrchestratorModuleOptions) => options.policy ?? new AllowAllPolicy(), inject: [MODULE_OPTIONS] },
+  // No policy configured: every spawn is allowed without reading the tree (null, not an AllowAllPolicy that would be asked).
+  { provide: ORCHESTRATION_POLICY, useFactory: (options: OrchestratorModuleOptions) => options.policy ?? null, inject: [MODULE_OPTIONS] },
   OwnedStoreCloser,
   OwnedReadStoreCloser,
   storeRetryProvider,

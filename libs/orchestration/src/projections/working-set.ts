@@ -14,6 +14,9 @@ import type {
   ThreadRow,
 } from '@runtree/read-store';
 
+/** What the read store's indexes hold of a run besides what never changes. */
+const indexedFields = (run: RunRow): string => `${run.status}\u0000${run.rootRunId}\u0000${run.cancelRequested}`;
+
 const linkKey = (parentRunId: string, childRunId: string): string => `${parentRunId}\u0000${childRunId}`;
 const stepKey = (runId: string, stepId: string): string => `${runId}\u0000${stepId}`;
 
@@ -27,6 +30,8 @@ export class WorkingSet {
   private readonly links = new Map<string, LinkCore>();
   private readonly steps = new Map<string, StepCore>();
   private readonly touchedRuns = new Set<RunRow>();
+  /** The indexed fields of each run as loaded: a run whose indexed fields stay the same skips the indexes. */
+  private readonly loadedIndexed = new Map<RunRow, string>();
   private readonly runPayloads: RunPayloadRow[] = [];
   private readonly runOutcomes: RunOutcomeRow[] = [];
   private readonly newLinks = new Map<string, LinkRow>();
@@ -39,7 +44,11 @@ export class WorkingSet {
   private readonly closedThreads = new Set<string>();
 
   constructor(loaded: LoadedRows) {
-    for (const run of loaded.runs) this.runs.set(run.runId, { ...run });
+    for (const loadedRun of loaded.runs) {
+      const run = { ...loadedRun };
+      this.runs.set(run.runId, run);
+      this.loadedIndexed.set(run, indexedFields(run));
+    }
     for (const link of loaded.links) this.links.set(linkKey(link.parentRunId, link.childRunId), { ...link });
     for (const step of loaded.steps) this.steps.set(stepKey(step.runId, step.stepId), { ...step });
   }
@@ -131,8 +140,16 @@ export class WorkingSet {
   }
 
   changes(): ReadModelChanges {
+    const runs: RunRow[] = [];
+    const runCounters: RunRow[] = [];
+    for (const run of this.touchedRuns) {
+      const loaded = this.loadedIndexed.get(run);
+      if (loaded !== undefined && loaded === indexedFields(run)) runCounters.push(run);
+      else runs.push(run);
+    }
     return {
-      runs: [...this.touchedRuns],
+      runs,
+      runCounters,
       runPayloads: this.runPayloads,
       runOutcomes: this.runOutcomes,
       links: [...this.newLinks.values()],

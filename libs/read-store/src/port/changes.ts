@@ -31,8 +31,10 @@ export interface LoadedRows {
  * within the batch), applied in one transaction with the checkpoint move.
  */
 export interface ReadModelChanges {
-  /** Inserted or updated whole. */
+  /** Inserted or updated whole: new runs, and runs whose indexed fields (status, root, cancel requested) changed. */
   readonly runs: readonly RunRow[];
+  /** Runs whose other fields only changed (counters, revision, time): updated without touching the indexes. */
+  readonly runCounters: readonly RunRow[];
   readonly runPayloads: readonly RunPayloadRow[];
   readonly runOutcomes: readonly RunOutcomeRow[];
   /** Inserted (or replaced) whole. */
@@ -51,6 +53,7 @@ export interface ReadModelChanges {
 
 export const noChanges: ReadModelChanges = Object.freeze({
   runs: [],
+  runCounters: [],
   runPayloads: [],
   runOutcomes: [],
   links: [],

@@ -2,7 +2,8 @@ import type pg from 'pg';
 import type { ProjectionCommit } from '../port/changes.js';
 import { numbered } from '../sql/dialect.js';
 import { toJsonColumn } from '../sql/json-columns.js';
-import type { TableNames } from '../sql/tables.js';
+import type { TableSet } from '../port/read-store.js';
+import { tableNames } from '../sql/tables.js';
 import { linkParams, runParams, sessionParams, stepParams, threadParams } from '../sql/write-params.js';
 import { writeStatements, type RowsStatement } from '../sql/write-statements.js';
 
@@ -23,9 +24,10 @@ async function insertRows(client: Client, statement: RowsStatement, rows: readon
 }
 
 /** The changes of one batch, a statement (or a few) per kind of row. */
-export async function writeChangesBatched(client: Client, names: TableNames, { changes, journalId }: ProjectionCommit): Promise<void> {
-  const sql = writeStatements(names);
-  await insertRows(client, sql.upsertRun, changes.runs.map(runParams));
+export async function writeChangesBatched(client: Client, set: TableSet, { changes, journalId }: ProjectionCommit): Promise<void> {
+  const names = tableNames(set);
+  const sql = writeStatements(set);
+  await insertRows(client, sql.upsertRun, [...changes.runs, ...changes.runCounters].map(runParams));
   await insertRows(client, sql.insertRunPayload, changes.runPayloads.map((row) => [row.runId, toJsonColumn(row.metadata), toJsonColumn(row.input)]));
   await insertRows(client, sql.insertRunOutcome, changes.runOutcomes.map((row) => [row.runId, toJsonColumn(row.outcome)]));
   await insertRows(client, sql.upsertLink, changes.links.map(linkParams));

@@ -137,7 +137,7 @@ export class PostgresReadStore extends ReadQueries implements ReadStore {
         [String(commit.to.commit), String(commit.to.prepare), newRunCount(commit.changes), set, commit.fromVersion],
       );
       if (result.rowCount !== 1) return false;
-      await writeChangesBatched(client, tableNames(set), commit);
+      await writeChangesBatched(client, set, commit);
       if (set === 'live') await this.notify(client, moved);
       return true;
     });

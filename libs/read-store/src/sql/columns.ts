@@ -23,10 +23,16 @@ export const runCoreColumns = [
   'running_descendants',
 ] as const;
 
+/** Columns some index holds (or filters on): updating them rewrites index entries. */
+export const runIndexedColumns = ['status', 'root_run_id', 'cancel_requested'] as const;
+
 /** What a later event of the run can change (the rest is fixed by its RunStarted). */
 export const runMutableColumns = runCoreColumns.filter(
   (column) => !['run_id', 'kind', 'created_at', 'session_id', 'thread_id', 'parent_run_id', 'relation', 'substrate'].includes(column),
 );
+
+/** The mutable columns no index holds: what `runCounters` updates, in this order, then `run_id`. */
+export const runCounterColumns = runMutableColumns.filter((column) => !(runIndexedColumns as readonly string[]).includes(column));
 
 export const linkCoreColumns = [
   'child_run_id',

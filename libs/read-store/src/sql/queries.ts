@@ -44,8 +44,10 @@ export const queries = {
   parentShape: `SELECT depth, root_run_id, child_count,
       (SELECT count(*) FROM ${live.links} WHERE parent_run_id = r.run_id AND visible = 0) AS pending_children
     FROM ${live.runs} r WHERE r.run_id = ?`,
+  // Pending links are few: scan them (their partial index) and check each one's root, rather than walk every run of the tree.
   rootShape: `SELECT running_descendants,
-      (SELECT count(*) FROM ${live.links} l JOIN ${live.runs} p ON p.run_id = l.parent_run_id WHERE l.visible = 0 AND p.root_run_id = r.run_id) AS pending_descendants
+      (SELECT count(*) FROM ${live.links} l
+        WHERE l.visible = 0 AND EXISTS (SELECT 1 FROM ${live.runs} p WHERE p.run_id = l.parent_run_id AND p.root_run_id = r.run_id)) AS pending_descendants
     FROM ${live.runs} r WHERE r.run_id = ?`,
   pendingLinks: `SELECT parent_run_id, child_run_id FROM ${live.links} WHERE visible = 0 ORDER BY projected_order, child_run_id`,
   cancellingRuns: `SELECT run_id FROM ${live.runs} WHERE cancel_requested = 1 AND status = 'running' ORDER BY seq`,

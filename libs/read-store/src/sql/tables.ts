@@ -23,9 +23,10 @@ const baseNames: TableNames = {
   threads: 'threads',
 };
 
+const rebuildNames = Object.freeze(Object.fromEntries(roles.map((role) => [role, `rebuild_${baseNames[role]}`])) as unknown as TableNames);
+
 export function tableNames(set: TableSet): TableNames {
-  if (set === 'live') return baseNames;
-  return Object.fromEntries(roles.map((role) => [role, `rebuild_${baseNames[role]}`])) as unknown as TableNames;
+  return set === 'live' ? baseNames : rebuildNames;
 }
 
 export function allTables(names: TableNames): string[] {

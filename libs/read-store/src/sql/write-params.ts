@@ -1,4 +1,5 @@
 import type { LinkRow, RunRow, SessionRow, StepFinish, StepRow, ThreadRow } from '../port/rows.js';
+import { runCounterColumns } from './columns.js';
 import { flag, toJsonColumn, toLabelColumn } from './json-columns.js';
 
 /** Parameters in the order of `runCoreColumns`. */
@@ -26,6 +27,24 @@ export function runParams(run: RunRow): unknown[] {
     run.activeChildCount,
     run.runningDescendants,
   ];
+}
+
+const counterValue: { readonly [column: string]: (run: RunRow) => unknown } = {
+  updated_at: (run) => run.updatedAt,
+  revision: (run) => run.revision,
+  linked: (run) => flag(run.linked),
+  thread_placed_by_link: (run) => flag(run.threadPlacedByLink),
+  depth: (run) => run.depth,
+  step_count: (run) => run.stepCount,
+  active_step_count: (run) => run.activeStepCount,
+  child_count: (run) => run.childCount,
+  active_child_count: (run) => run.activeChildCount,
+  running_descendants: (run) => run.runningDescendants,
+};
+
+/** Parameters in the order of `runCounterColumns`, then the run id. */
+export function runCounterParams(run: RunRow): unknown[] {
+  return [...runCounterColumns.map((column) => counterValue[column](run)), run.runId];
 }
 
 /** Parameters in the order of `linkColumns`. */

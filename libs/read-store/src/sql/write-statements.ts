@@ -1,17 +1,19 @@
-import { linkColumns, linkCoreColumns, runCoreColumns, runMutableColumns, sessionColumns, stepColumns, threadColumns } from './columns.js';
-import type { TableNames } from './tables.js';
+import { linkColumns, linkCoreColumns, runCoreColumns, runCounterColumns, runMutableColumns, sessionColumns, stepColumns, threadColumns } from './columns.js';
+import type { TableSet } from '../port/read-store.js';
+import { tableNames, type TableNames } from './tables.js';
 
 const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
 const updateFromExcluded = (columns: readonly string[]): string => columns.map((column) => `${column} = excluded.${column}`).join(', ');
 
 /** One row's statement of each kind the projection writes, `?` placeholders (PostgreSQL batches rows into them). */
-export function writeStatements(names: TableNames) {
+function buildWriteStatements(names: TableNames) {
   return {
     upsertRun: {
       head: `INSERT INTO ${names.runs} (${runCoreColumns.join(', ')}) VALUES`,
       row: `(${placeholders(runCoreColumns.length)})`,
       tail: `ON CONFLICT (run_id) DO UPDATE SET ${updateFromExcluded(runMutableColumns)}`,
     },
+    updateRunCounters: `UPDATE ${names.runs} SET ${runCounterColumns.map((column) => `${column} = ?`).join(', ')} WHERE run_id = ?`,
     insertRunPayload: { head: `INSERT INTO ${names.runPayloads} (run_id, metadata, input) VALUES`, row: '(?, ?, ?)', tail: 'ON CONFLICT (run_id) DO NOTHING' },
     insertRunOutcome: { head: `INSERT INTO ${names.runOutcomes} (run_id, outcome) VALUES`, row: '(?, ?)', tail: 'ON CONFLICT (run_id) DO NOTHING' },
     upsertLink: {
@@ -44,7 +46,19 @@ export function writeStatements(names: TableNames) {
   };
 }
 
-export type WriteStatements = ReturnType<typeof writeStatements>;
+export type WriteStatements = ReturnType<typeof buildWriteStatements>;
+
+const built = new Map<TableSet, WriteStatements>();
+
+/** The statements of a table set, built once. */
+export function writeStatements(set: TableSet): WriteStatements {
+  let statements = built.get(set);
+  if (statements === undefined) {
+    statements = buildWriteStatements(tableNames(set));
+    built.set(set, statements);
+  }
+  return statements;
+}
 
 /** A multi-row INSERT's parts: `head` then `row` once per row, comma-separated, then `tail`. */
 export interface RowsStatement {

@@ -12,9 +12,10 @@ import { toJsonColumn } from '../sql/json-columns.js';
 import { ReadQueries } from '../sql/read-queries.js';
 import { linkCoreOf, runRowOf, stepCoreOf, type DbRow } from '../sql/row-mapping.js';
 import { allTables, tableNames, tableSetDdl } from '../sql/tables.js';
-import { linkParams, runParams, sessionParams, stepFinishParams, stepParams, threadParams } from '../sql/write-params.js';
+import { linkParams, runCounterParams, runParams, sessionParams, stepFinishParams, stepParams, threadParams } from '../sql/write-params.js';
 import { singleRow, writeStatements } from '../sql/write-statements.js';
 import { asReadStoreError } from './sqlite-errors.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { generationOf, migrateSqliteSchema, setMeta } from './sqlite-schema.js';
 
 export interface SqliteReadStoreOptions {
@@ -29,7 +30,8 @@ const embeddedRole: ProjectorRole = { lost: new Promise<void>(() => undefined), 
 /**
  * The embedded read store: better-sqlite3, WAL, `synchronous=NORMAL`. NORMAL, not FULL: rows and
  * checkpoint commit together, so a power cut can only take the last commits away whole, and the
- * projection then replays them from the journal (which is durable). One process per file.
+ * projection then replays them from the journal (which is durable). The WAL is checkpointed in a
+ * worker thread (see WalCheckpointer), not inside commits. One process per file.
  */
 export class SqliteReadStore extends ReadQueries implements ReadStore {
   readonly kind = 'sqlite' as const;
@@ -38,6 +40,8 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
   private readonly listeners = new Set<CheckpointListener>();
   private closed = false;
   private lastRebuild: Promise<unknown> = Promise.resolve();
+  private readonly checkpointer: WalCheckpointer | undefined;
+  private readonly commitTransaction: (set: TableSet, commit: ProjectionCommit) => boolean;
 
   constructor(private readonly options: SqliteReadStoreOptions) {
     super();
@@ -46,10 +50,20 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
     try {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
+      if (options.path !== ':memory:') this.db.pragma('wal_autocheckpoint = 0');
     } catch (error) {
       this.db.close();
       throw asReadStoreError(error, options.path);
     }
+    this.checkpointer = options.path === ':memory:' ? undefined : new WalCheckpointer(options.path);
+    this.commitTransaction = this.db.transaction((set: TableSet, commit: ProjectionCommit): boolean => {
+      const moved = this.statement(
+        'UPDATE projection_checkpoints SET commit_position = ?, prepare_position = ?, version = version + 1, run_count = run_count + ? WHERE table_set = ? AND version = ?',
+      ).run(commit.to.commit, commit.to.prepare, newRunCount(commit.changes), set, commit.fromVersion);
+      if (moved.changes !== 1) return false;
+      this.writeChanges(set, commit);
+      return true;
+    });
   }
 
   protected async all(sql: string, params: readonly unknown[]): Promise<DbRow[]> {
@@ -68,6 +82,7 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    await this.checkpointer?.close();
     this.db.close();
   }
 
@@ -106,7 +121,7 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
 
   async load(set: TableSet, keys: RowKeys): Promise<LoadedRows> {
     return this.guard(() => {
-      const sql = writeStatements(tableNames(set));
+      const sql = writeStatements(set);
       const run = this.statement(sql.loadRun);
       const link = this.statement(sql.loadLink);
       const step = this.statement(sql.loadStep);
@@ -130,16 +145,8 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
   }
 
   async commit(set: TableSet, commit: ProjectionCommit): Promise<boolean> {
-    const committed = this.guard(() =>
-      this.db.transaction(() => {
-        const moved = this.statement(
-          'UPDATE projection_checkpoints SET commit_position = ?, prepare_position = ?, version = version + 1, run_count = run_count + ? WHERE table_set = ? AND version = ?',
-        ).run(commit.to.commit, commit.to.prepare, newRunCount(commit.changes), set, commit.fromVersion);
-        if (moved.changes !== 1) return false;
-        this.writeChanges(set, commit);
-        return true;
-      })(),
-    );
+    const committed = this.guard(() => this.commitTransaction(set, commit));
+    this.checkpointer?.committed();
     if (committed && set === 'live') this.announce({ position: commit.to, version: commit.fromVersion + 1 });
     return committed;
   }
@@ -203,9 +210,11 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
   }
 
   private writeChanges(set: TableSet, { changes, journalId }: ProjectionCommit): void {
-    const sql = writeStatements(tableNames(set));
+    const sql = writeStatements(set);
     const run = this.statement(singleRow(sql.upsertRun));
     for (const row of changes.runs) run.run(...runParams(row));
+    const counters = this.statement(sql.updateRunCounters);
+    for (const row of changes.runCounters) counters.run(...runCounterParams(row));
     const payload = this.statement(singleRow(sql.insertRunPayload));
     for (const row of changes.runPayloads) payload.run(row.runId, toJsonColumn(row.metadata), toJsonColumn(row.input));
     const outcome = this.statement(singleRow(sql.insertRunOutcome));
