@@ -8,7 +8,7 @@ const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../../..');
 export const CLI_MAIN = join(repo, 'dist/apps/runtree-cli/src/main.js');
 /** What the CLI's build reads: a change to any of it makes the built CLI stale. */
-const SOURCES = ['apps/runtree-cli/src', 'apps/runtree/src/config.ts', 'libs/orchestration/src', 'libs/event-store/src'];
+const SOURCES = ['apps/runtree-cli/src', 'apps/runtree/src/config.ts', 'libs/orchestration/src', 'libs/event-store/src', 'libs/read-store/src'];
 /** Spec files run in parallel workers; one of them builds, the others wait for it. */
 const BUILD_LOCK = join(tmpdir(), `runtree-cli-build-${Buffer.from(repo).toString('hex').slice(-32)}.lock`);
 const BUILD_TIMEOUT_MS = 180_000;

@@ -9,11 +9,19 @@ export const runStatusCodec = codecFromValidate<'running' | 'completed' | 'faile
 );
 
 /** A date (`2026-12-01`) or a date-time with `Z` or an offset; the result is normalised to UTC (`toISOString()`). */
-const isoTimestamp = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const isoTimestamp = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** Date.parse rolls a day past the month's end over (`2026-02-30` is March 2nd): such a day is no date. */
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day); // not Date.UTC, which takes years 0-99 for 1900-1999
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
 
 export const timestampCodec = codecFromValidate<string>('an ISO-8601 timestamp', (u, c) => {
   if (typeof u !== 'string') return t.failure(u, c, `must be an ISO-8601 timestamp string, not ${describeType(u)}`);
-  const time = isoTimestamp.test(u) ? Date.parse(u) : Number.NaN;
+  const parts = isoTimestamp.exec(u);
+  const time = parts !== null && isCalendarDate(Number(parts[1]), Number(parts[2]), Number(parts[3])) ? Date.parse(u) : Number.NaN;
   return Number.isNaN(time) ? t.failure(u, c, 'must be an ISO-8601 timestamp such as 2026-12-01T10:00:00Z') : t.success(new Date(time).toISOString());
 });
 
