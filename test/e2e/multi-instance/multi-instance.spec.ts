@@ -8,7 +8,8 @@ import { createTestDatabase, type TestDatabase } from '../../support/postgres.js
 import { treeViolations } from '../../support/tree-invariants.js';
 import { RuntreeClient, successBody } from '../process/runtree-client.js';
 import { healthOf, rolesOf } from './fleet-health.js';
-import { FleetLedger } from './fleet-ledger.js';
+import { showsEffect } from './fleet-commands.js';
+import { FleetLedger, type LedgerEntry } from './fleet-ledger.js';
 import { buildService, InstanceFleet, MULTI_INSTANCE_BUILD } from './instance-fleet.js';
 import { asExpected, expectedRuns, type ExpectedRun } from './ledger-expectations.js';
 import { publicViews, runIdsOf, type PublicViews } from './public-views.js';
@@ -24,7 +25,7 @@ const LOAD_WORKERS = 6;
 const ACKNOWLEDGED_BEFORE_KILL = 40;
 const ACKNOWLEDGED_AFTER_TAKEOVER = 40;
 /** The kill follows a command sent to the projector by this much, so it lands with requests in flight. */
-const KILL_DELAY_MS = 5;
+const KILL_DELAY_MS = 2;
 /**
  * A new projector must report itself within this of the kill. Takeover is one blocked lock query
  * returning once PostgreSQL sees the dead connection close; the margin is for a loaded machine.
@@ -33,6 +34,7 @@ const TAKEOVER_BOUND_MS = 10_000;
 /** Every instance must report lag 0 within this once the load is over. */
 const SETTLE_BOUND_MS = 15_000;
 const POLL_MS = 25;
+const EFFECT_READS_AT_ONCE = 25;
 /** A command waits up to 10 s for the read models; an answer later than this counts as none (then it is retried). */
 const REQUEST_TIMEOUT_MS = 15_000;
 /** The build takes 15 s on an idle 2-core machine, start-ups 2 s each; both far more when it is loaded. */
@@ -57,6 +59,17 @@ async function until(what: string, condition: () => boolean | Promise<boolean>, 
 /** The runs of the views in the shape of the ledger's expectations, by run id. */
 function runsAsViewed(views: PublicViews): Record<string, ExpectedRun> {
   return Object.fromEntries(views.trees.flatMap((tree) => runIdsOf(tree).map((runId) => [runId, asExpected(tree.run.runId, views.statuses[runId]!)] as const)));
+}
+
+/** The keys of the commands whose effect `client` does not show, read a few at a time. */
+async function effectsNotShown(client: RuntreeClient, entries: readonly LedgerEntry[]): Promise<string[]> {
+  const missing: string[] = [];
+  for (let from = 0; from < entries.length; from += EFFECT_READS_AT_ONCE) {
+    const batch = entries.slice(from, from + EFFECT_READS_AT_ONCE);
+    const shown = await Promise.all(batch.map((entry) => showsEffect(client, entry.command)));
+    missing.push(...batch.filter((_, index) => !shown[index]).map((entry) => entry.command.key));
+  }
+  return missing;
 }
 
 let double: EsdbDouble;
@@ -179,6 +192,9 @@ describe('three instances on one EventStoreDB (protocol double) and one PostgreS
       }
       expect(views[1]).toEqual(views[0]);
       expect(views[2]).toEqual(views[0]);
+      // Each acknowledged command's own effect, read on every instance (no later command of the scripts undoes one).
+      const notShown = (await Promise.all(SLOTS.map((slot) => effectsNotShown(clients[slot]!, ledger.acknowledged)))).flatMap((keys, slot) => keys.map((key) => `${key} on ${slot}`));
+      expect(notShown).toEqual([]);
 
       // A rebuild from the journal, on the survivor that reads, gives every instance the same views back.
       const rebuiltOn = survivors.find((slot) => slot !== newProjector)!;
