@@ -25,6 +25,7 @@ async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>
     // A test that needs PostgreSQL fails when it is missing (never skips): say how to start it.
     throw new Error(
       `PostgreSQL is not reachable at ${TEST_POSTGRES_URL} (${(error as Error).message}); start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set RUNTREE_TEST_POSTGRES_URL`,
+      { cause: error },
     );
   }
   try {
