@@ -11,13 +11,11 @@ import { createTestDatabase, type TestDatabase } from '../../support/postgres.js
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
 import { sendFleetCommand, showsEffect, type FleetCommand } from '../multi-instance/fleet-commands.js';
 import { healthOf, type InstanceHealth } from '../multi-instance/fleet-health.js';
-import { buildService, InstanceFleet, type ServiceBuild } from '../multi-instance/instance-fleet.js';
+import { buildService, InstanceFleet } from '../multi-instance/instance-fleet.js';
 import { publicViews } from '../multi-instance/public-views.js';
 import { isSuccess, RuntreeClient, successBody } from '../process/runtree-client.js';
 import { TimedCalls } from './timed-calls.js';
 
-/** Only this spec builds into this folder. */
-const POSTGRES_OUTAGE_BUILD: ServiceBuild = { tsconfig: 'test/e2e/faults/tsconfig.service.json', outDir: 'dist/e2e-faults' };
 /** PostgreSQL stays cut off at least this long, so every worker meets it down more than once. */
 const MIN_OUTAGE_MS = 3_000;
 const COMMAND_WORKERS = 3;
@@ -77,10 +75,10 @@ describe('PostgreSQL read store down and back [TCP proxy cut off and restored, E
   let baseUrl: string;
 
   beforeAll(async () => {
-    [double, database] = await Promise.all([startEsdbDouble({ batchAppend: true }), createTestDatabase(), buildService(POSTGRES_OUTAGE_BUILD)]);
+    [double, database] = await Promise.all([startEsdbDouble({ batchAppend: true }), createTestDatabase(), buildService()]);
     const target = new URL(database.url);
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    fleet = new InstanceFleet(POSTGRES_OUTAGE_BUILD, { eventStoreConnectionString: double.connectionString, postgresUrl: throughProxy(database.url, proxy) });
+    fleet = new InstanceFleet({ eventStoreConnectionString: double.connectionString, postgresUrl: throughProxy(database.url, proxy) });
     baseUrl = await fleet.start(0);
     journal = openEsdbEventStore({ connectionString: double.connectionString });
   }, SETUP_TIMEOUT_MS);

@@ -1,21 +1,15 @@
-// KNOWN BUG, failing on purpose until it is fixed (see the report of the multi-instance branch):
-// once PostgreSQL is back, the projection runner waits out a fixed 5 s (RETRY_MAX_MS) since its
-// last failed attempt at the projector role before it contends again
-// (libs/orchestration/src/projections/projection-runner.ts, `run()`: "Could not contend for the
-// projector role ... trying again" then `waitBeforeRetry(RETRY_MAX_MS)`). Until then nothing
-// projects: /health already answers 200 (role 'reader'), yet commands wait for the read models and
-// answer 503 store_unavailable (or succeed seconds late).
+// Once PostgreSQL is back, projection resumes at once: the runner contends for the projector role
+// again with a short backoff, cut short when the read store's checkpoint feed reconnects. A command
+// sent as soon as /health is 200 again is acknowledged within the outage grace, as before the outage.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startEsdbDouble, type EsdbDouble } from '../../support/esdb-double/index.js';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres.js';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
 import { healthOf, type InstanceHealth } from '../multi-instance/fleet-health.js';
-import { buildService, InstanceFleet, type ServiceBuild } from '../multi-instance/instance-fleet.js';
+import { buildService, InstanceFleet } from '../multi-instance/instance-fleet.js';
 import { RuntreeClient, successBody } from '../process/runtree-client.js';
 
-/** Only this spec builds into this folder. */
-const RESUME_BUILD: ServiceBuild = { tsconfig: 'test/e2e/faults/tsconfig.resume.json', outDir: 'dist/e2e-faults-resume' };
-/** Shorter than the runner's 5 s retry wait, so the restore falls inside it. */
+/** Long enough for the runner to fail contending for the role a few times. */
 const OUTAGE_MS = 1_000;
 /** The service's own bound for a command while the read side is failing: a command after recovery must not take longer. */
 const OUTAGE_GRACE_MS = 1_500;
@@ -42,12 +36,12 @@ describe('PostgreSQL read store back after a short outage [TCP proxy, EventStore
   let client: RuntreeClient;
 
   beforeAll(async () => {
-    [double, database] = await Promise.all([startEsdbDouble({ batchAppend: true }), createTestDatabase(), buildService(RESUME_BUILD)]);
+    [double, database] = await Promise.all([startEsdbDouble({ batchAppend: true }), createTestDatabase(), buildService()]);
     const target = new URL(database.url);
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     const proxied = new URL(database.url);
     proxied.port = String(proxy.port);
-    fleet = new InstanceFleet(RESUME_BUILD, { eventStoreConnectionString: double.connectionString, postgresUrl: proxied.toString() });
+    fleet = new InstanceFleet({ eventStoreConnectionString: double.connectionString, postgresUrl: proxied.toString() });
     client = new RuntreeClient(await fleet.start(0));
   }, SETUP_TIMEOUT_MS);
 

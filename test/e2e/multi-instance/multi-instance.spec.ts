@@ -10,7 +10,7 @@ import { RuntreeClient, successBody } from '../process/runtree-client.js';
 import { healthOf, rolesOf } from './fleet-health.js';
 import { showsEffect } from './fleet-commands.js';
 import { FleetLedger, type LedgerEntry } from './fleet-ledger.js';
-import { buildService, InstanceFleet, MULTI_INSTANCE_BUILD } from './instance-fleet.js';
+import { buildService, InstanceFleet } from './instance-fleet.js';
 import { asExpected, expectedRuns, type ExpectedRun } from './ledger-expectations.js';
 import { publicViews, runIdsOf, type PublicViews } from './public-views.js';
 import { RoundRobin } from './round-robin.js';
@@ -78,10 +78,10 @@ let fleet: InstanceFleet;
 const urls: string[] = [];
 
 beforeAll(async () => {
-  const [started, created] = await Promise.all([startEsdbDouble({ batchAppend: true }), createTestDatabase(), buildService(MULTI_INSTANCE_BUILD)]);
+  const [started, created] = await Promise.all([startEsdbDouble({ batchAppend: true }), createTestDatabase(), buildService()]);
   double = started;
   database = created;
-  fleet = new InstanceFleet(MULTI_INSTANCE_BUILD, { eventStoreConnectionString: double.connectionString, postgresUrl: database.url });
+  fleet = new InstanceFleet({ eventStoreConnectionString: double.connectionString, postgresUrl: database.url });
   urls.push(...(await Promise.all(SLOTS.map((slot) => fleet.start(slot)))));
 }, SETUP_TIMEOUT_MS);
 

@@ -28,6 +28,8 @@ const PAGE_SIZE = 512;
 const CHECKPOINT_INTERVAL = 256;
 const RETRY_FIRST_MS = 50;
 const RETRY_MAX_MS = 5000;
+/** Contending for the projector role again after a failure: soon, since nothing projects meanwhile. */
+const RETRY_ROLE_MAX_MS = 1000;
 const IDLE = Symbol('idle');
 
 export interface ProjectionOptions {
@@ -231,15 +233,24 @@ export class ProjectionRunner implements OnModuleDestroy {
       moved: (checkpoint) => this.heard(checkpoint),
       interrupted: (error) => this.readSideFailing(error),
     });
+    let retryDelay = RETRY_FIRST_MS;
     while (current()) {
       this.abortRole = new AbortController();
-      const role = await this.readStore.acquireProjectorRole(this.abortRole.signal).catch((error: unknown) => error as Error);
-      if (role instanceof Error) {
+      const contended = await this.readStore.acquireProjectorRole(this.abortRole.signal).then(
+        (role) => ({ role }),
+        (error: unknown) => ({ error }),
+      );
+      if ('error' in contended) {
         if (!current()) return;
-        this.logger.warn(`Could not contend for the projector role (${describe(role)}); trying again`);
-        await this.waitBeforeRetry(RETRY_MAX_MS);
+        this.readSideFailing(asError(contended.error));
+        this.logger.warn(`Could not contend for the projector role (${describe(contended.error)}); trying again in ${retryDelay} ms`);
+        // Hearing the read store again (its checkpoint feed reconnected) cuts this wait short.
+        await this.waitBeforeRetry(retryDelay);
+        retryDelay = Math.min(retryDelay * 2, RETRY_ROLE_MAX_MS);
         continue;
       }
+      retryDelay = RETRY_FIRST_MS;
+      const { role } = contended;
       if (!current()) return void (await role.release().catch(() => undefined));
       this.projecting = true;
       let lost = false;
@@ -277,7 +288,7 @@ export class ProjectionRunner implements OnModuleDestroy {
       } catch (error) {
         if (!current()) return;
         if (error instanceof CheckpointMoved) continue;
-        this.readSideFailing(error as Error);
+        this.readSideFailing(asError(error));
         this.logger.warn(`Projection failed (${describe(error)}); retrying in ${retryDelay} ms`);
         await this.waitBeforeRetry(retryDelay);
         retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
@@ -380,6 +391,8 @@ export class ProjectionRunner implements OnModuleDestroy {
 
   /** A live checkpoint move, from this projector's commits or another instance's. */
   private heard(checkpoint: StoredCheckpoint): void {
+    // The read store answers again: a wait before retrying it ends now.
+    if (this.outage !== undefined) this.cancelRetryWait?.();
     this.outage = undefined;
     this.opened.resolve();
     if (this.known === undefined || checkpoint.version > this.known.version || isAfter(checkpoint.position, this.known.position)) this.known = checkpoint;
@@ -404,7 +417,7 @@ export class ProjectionRunner implements OnModuleDestroy {
         return await work();
       } catch (error) {
         if (!current()) return;
-        this.readSideFailing(error as Error);
+        this.readSideFailing(asError(error));
         this.logger.warn(`${what} failed (${describe(error)}); retrying in ${retryDelay} ms`);
         await this.waitBeforeRetry(retryDelay);
         retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
@@ -439,8 +452,14 @@ function isAfter(a: Position | 'start', b: Position | 'start'): boolean {
   return b === 'start' || comparePositions(a, b) > 0;
 }
 
+/** By shape, not `instanceof`: an error from another realm (Node's sockets seen from a VM context) is an error too. */
+function asError(error: unknown): Error {
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return error as Error;
+  return new Error(String(error));
+}
+
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return asError(error).message;
 }
 
 function describePosition(position: Position | 'start'): string {

@@ -4,7 +4,7 @@ import type { StoredCheckpoint } from '../port/changes.js';
 import type { CheckpointListener } from '../port/read-store.js';
 
 const RECONNECT_FIRST_MS = 100;
-const RECONNECT_MAX_MS = 2000;
+const RECONNECT_MAX_MS = 1000;
 
 /** A checkpoint as a notification's payload: `<version> <commit> <prepare>`, or `<version> start`. */
 export function checkpointPayload(checkpoint: StoredCheckpoint): string {
