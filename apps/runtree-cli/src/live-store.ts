@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import type { EventStore } from '@runtree/event-store';
-import { EVENT_STORE, Orchestrator, OrchestratorModule, OrchestratorError, type ReadStoreOptions, type StoreOptions } from '@runtree/orchestration';
+import { EVENT_STORE, Orchestrator, OrchestratorModule, OrchestratorError, type ReadStoreOptions, type StoreOptions, type ValidationLimits } from '@runtree/orchestration';
 import { loadRuntreeConfig, storeOptionsOf } from '../../runtree/src/config.js';
 import { UsageError } from './cli-error.js';
 
@@ -10,6 +10,8 @@ export interface ChosenStores {
   readonly store: StoreOptions;
   /** Absent: the read store beside the SQLite journal. */
   readonly readStore?: ReadStoreOptions;
+  /** The service's input limits (RUNTREE_LIST_PAGE_SIZE, ...) when its configuration is read; else the defaults. */
+  readonly limits?: ValidationLimits;
 }
 
 /**
@@ -26,10 +28,15 @@ export function chooseStore(sqlitePath: string | undefined, env: NodeJS.ProcessE
   return chosen;
 }
 
+/** The input limits the service is configured with (defaults with `--sqlite`), without looking for the store. */
+export function configuredLimits(sqlitePath: string | undefined, env: NodeJS.ProcessEnv = process.env): ValidationLimits | undefined {
+  return sqlitePath !== undefined ? undefined : configuredStores(env).limits;
+}
+
 function configuredStores(env: NodeJS.ProcessEnv): ChosenStores {
   const config = loadRuntreeConfig(env);
   if (!config.ok) throw new UsageError(`bad configuration: ${config.error}`);
-  return { store: storeOptionsOf(config.value), readStore: config.value.readStore };
+  return { store: storeOptionsOf(config.value), readStore: config.value.readStore, limits: config.value.limits.validation };
 }
 
 export interface LiveStore {
@@ -42,8 +49,8 @@ export interface LiveStore {
  * does not run start-up recovery: an audit must not write to the journal it audits. (Catching up
  * the read models, if the service has not, writes only to them: they are the journal's projection.)
  */
-export async function withLiveStore<T>({ store, readStore }: ChosenStores, use: (live: LiveStore) => Promise<T>): Promise<T> {
-  const module = OrchestratorModule.forRoot({ store, ...(readStore !== undefined ? { readStore } : {}), recoverOnStart: false });
+export async function withLiveStore<T>({ store, readStore, limits }: ChosenStores, use: (live: LiveStore) => Promise<T>): Promise<T> {
+  const module = OrchestratorModule.forRoot({ store, ...(readStore !== undefined ? { readStore } : {}), ...(limits !== undefined ? { limits } : {}), recoverOnStart: false });
   const app = await NestFactory.createApplicationContext(module, { logger: false });
   try {
     const orchestrator = app.get(Orchestrator);

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { OrchestratorError, parseListRunsOptions, type DomainError } from '@runtree/orchestration';
 import { exitCodes, UsageError } from './cli-error.js';
 import { flag, storeOption, stringOption, type Command, type OptionValues } from './command.js';
-import { chooseStore, withLiveStore } from './live-store.js';
+import { chooseStore, configuredLimits, withLiveStore } from './live-store.js';
 import { runPageLines } from './run-page-lines.js';
 
 /** Each flag taking text as it is, and the listRuns option it sets. */
@@ -66,10 +66,11 @@ export const runsListCommand: Command = {
   async run(values, positionals) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
     const options = listOptions(values);
+    const sqlitePath = stringOption(values, 'sqlite');
     // Checked before the store is opened: a mistyped filter is reported at once, store or no store.
-    const parsed = parseListRunsOptions(options);
+    const parsed = parseListRunsOptions(options, configuredLimits(sqlitePath));
     if (E.isLeft(parsed)) throw flagError(parsed.left);
-    const store = chooseStore(stringOption(values, 'sqlite'));
+    const store = chooseStore(sqlitePath);
     const page = await withLiveStore(store, async ({ orchestrator }) => {
       try {
         return await orchestrator.listRuns(options);
