@@ -144,6 +144,12 @@ describe('runtree runs list', () => {
     expect(result).toMatchObject({ code: 2, stdout: '' });
   });
 
+  it('takes the largest page from the service configuration (RUNTREE_LIST_PAGE_SIZE)', async () => {
+    const env = { RUNTREE_STORE: 'sqlite', RUNTREE_SQLITE_PATH: fixture.path, RUNTREE_LIST_PAGE_SIZE: '5' };
+    expect(await runCli(['runs', 'list', '--limit', '6'], env)).toEqual({ code: 2, stdout: '', stderr: 'runtree: --limit must be an integer from 1 to 5 (maxListLimit)\n' });
+    expect((await runCli(['runs', 'list', '--limit', '5'], env)).code).toBe(0);
+  });
+
   it('reports a bad filter before looking for the store', async () => {
     const result = await runCli(['runs', 'list', '--status', 'done', '--sqlite', '/nowhere/runtree.sqlite']);
     expect(result).toEqual({ code: 2, stdout: '', stderr: 'runtree: --status must be one of running, completed, failed, cancelled\n' });
