@@ -16,6 +16,7 @@ import { KeyedLock } from './keyed-lock.js';
 import type { MemoryBudget } from './memory-budget.js';
 import { StoreRetry } from './store-retry.js';
 import { StreamCache } from './stream-cache.js';
+import { withoutPayloads } from './without-payloads.js';
 import { EVENT_STORE, MEMORY_BUDGET } from '../module/tokens.js';
 
 /** A stream folded into its decider's state. `revision` is -1n for a stream with no events. */
@@ -185,7 +186,7 @@ export class StreamRepository {
           const expectedRevision = loaded.revision < 0n ? 'no_stream' : loaded.revision;
           const result = await this.retry.run(() => this.store.appendToStream(streamName, toAppend, { expectedRevision }));
           this.rememberOwnAppend(streamName, loaded, decider, {
-            events: answer.events,
+            events: answer.events.map(withoutPayloads),
             ids: toAppend.map((event) => event.id),
             context,
             revision: result.nextExpectedRevision,

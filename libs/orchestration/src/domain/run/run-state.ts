@@ -65,7 +65,9 @@ export function linkedChildOf(event: LinkEvent, eventId: string, commandId: stri
  * 10% of the measure from 1 to 1,000 children).
  */
 export function weighRun(state: RunState): number {
-  return 900 + state.children.length * 200 + state.steps.size * 90 + state.commandIds.size * 90;
+  // The one payload a state keeps: the reason of a requested cancel (recovery finishes the cancel with it).
+  const reason = state.cancelRequested === undefined ? 0 : 2 * JSON.stringify(state.cancelRequested.reason).length;
+  return 900 + state.children.length * 200 + state.steps.size * 90 + state.commandIds.size * 90 + reason;
 }
 
 export function evolveRun(state: RunState, event: DomainEvent, context: EventContext): RunState {
