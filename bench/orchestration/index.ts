@@ -5,10 +5,10 @@
 // Not part of the package's API, but the one way the module opens a store from its options.
 import { openStore } from '../../libs/orchestration/src/module/store-provider.js';
 import { formatNumber } from '../support/table.js';
-import { benchFigure, type FigureSpec } from '../support/figure.js';
 import { measureFsyncRate } from '../support/fsync-rate.js';
 import { repeat } from '../support/repeat.js';
-import type { BenchContext, BenchFigure, BenchSection } from '../support/section.js';
+import type { BenchContext, BenchSection } from '../support/section.js';
+import { SectionRun } from '../support/section-run.js';
 import { resolveSizes } from '../support/sizes.js';
 import { awaitManyRuns, awaitManyWaitersOnOneRun, awaitOneWaiter, type Latencies } from './await-scenarios.js';
 import { fillWithAgentWork } from './agent-log.js';
@@ -44,32 +44,6 @@ export function orchestrationBench(target: BenchStore): BenchSection {
       failures: run.failures,
     };
   };
-}
-
-/** What the section has measured so far; a phase that fails is noted and the others still run. */
-class SectionRun {
-  readonly figures: BenchFigure[] = [];
-  readonly notes: string[] = [];
-  readonly failures: string[] = [];
-
-  constructor(
-    private readonly context: BenchContext,
-    readonly keyPrefix: string,
-  ) {}
-
-  async phase(name: string, measure: () => Promise<void>): Promise<void> {
-    try {
-      await measure();
-    } catch (error) {
-      this.context.progress(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      this.failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-
-  /** `key` is the figure's name inside the section. */
-  add(spec: FigureSpec): void {
-    this.figures.push(benchFigure({ ...spec, key: `${this.keyPrefix}.${spec.key}` }));
-  }
 }
 
 /** The store section's raw fsync rate, or a short probe of our own when it did not run. */
