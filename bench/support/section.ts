@@ -11,6 +11,8 @@ export interface BenchContext {
   readonly warmups: number;
   /** A private directory on the disk being measured; removed after the bench. */
   readonly dataDir: DataDir;
+  /** `--keep-data`: a section leaves its files in the data directory instead of removing them as it goes. */
+  readonly keepData: boolean;
   /** Progress on stderr, so stdout carries only the report. */
   readonly progress: (message: string) => void;
   /** The figures measured earlier in this run, by key (e.g. `store.appendOneWriter`), for ratios across sections. */
