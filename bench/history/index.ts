@@ -31,7 +31,7 @@ export const historyBench: BenchSection = async (context) => {
     if (!context.keepData) for (const journal of journals) removeSqliteFiles(journal.path);
   }
   run.notes.push(...historyNotes(context, sizes));
-  return { name: 'history: the built service over a growing history (SQLite journal and read store)', figures: run.figures, notes: run.notes, failures: run.failures };
+  return { name: 'history: the service as its history grows (SQLite journal and read store)', figures: run.figures, notes: run.notes, failures: run.failures };
 };
 
 function historyNotes(context: BenchContext, sizes: HistorySizes): string[] {
@@ -51,7 +51,7 @@ function historyNotes(context: BenchContext, sizes: HistorySizes): string[] {
     'Logs: agent trees (a root with one step and 4 spawned tool-call children; 1 tree in 50 still running, 1 child in 20 failed, the rest completed;',
     '  about 3.2 events per run, a history spread over the past week) written straight into the journal, many trees per transaction, by',
     '  bench/history/agent-trees.ts: the run decider, the envelope and the hash chain of the write side, ids derived as the spawn handler derives them',
-    '  (agent-trees.spec.ts checks them event for event against the facade). The facade builds such a log at about 2,500 events/s, this at 10,000-30,000.',
+    '  (agent-trees.spec.ts checks them event for event against the facade). The facade builds such a log at about 2,500 events/s on this machine.',
     `  The listing log is the start-up log grown while the service is stopped; its start projects only the new events (its checkpoint is in the read store).`,
     `Listing: sequential GET /runs from the bench process, a page of the default ${DEFAULT_PAGE} runs each (checked: 200, a full page, every run matching, Link rel="next"),`,
     `  from the request to the last byte; p50/p99 of each run's ${sizes['listing-requests']} requests. status=running is about 2% of the runs, kind=${LISTED_KIND} about 20%.`,

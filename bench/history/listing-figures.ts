@@ -1,7 +1,7 @@
 import { repeat } from '../support/repeat.js';
 import type { BenchContext } from '../support/section.js';
 import type { SectionRun } from '../support/section-run.js';
-import { summarize } from '../support/stats.js';
+import { perSecond, summarize } from '../support/stats.js';
 import { formatNumber } from '../support/table.js';
 import { CHILD_KINDS } from './agent-trees.js';
 import type { HistoryJournal } from './history-journal.js';
@@ -26,9 +26,10 @@ export async function measureListings(context: BenchContext, sizes: HistorySizes
   const wanted = sizes['listing-runs'];
   const before = journal.size;
   progress(`listing: growing the log from ${formatNumber(before.runs)} to ${formatNumber(wanted)} runs`);
-  journal.grow((size) => size.runs >= wanted, (size) => progress(`listing: ${formatNumber(size.runs)} runs, ${formatNumber(size.events)} events written`));
+  const added = journal.grow((size) => size.runs >= wanted, (size) => progress(`listing: ${formatNumber(size.runs)} runs, ${formatNumber(size.events)} events written`));
   const { runs, events } = journal.size;
   const toProject = events - before.events;
+  run.notes.push(`Listing log: ${formatNumber(added.events)} events (${formatNumber(added.runs)} runs) added in ${formatNumber(added.ms / 1000)} s (${formatNumber(perSecond(added.events, added.ms))} events/s), ${formatNumber(events)} events in all.`);
   progress(`listing: ${formatNumber(runs)} runs (${formatNumber(events)} events); the service starts with ${formatNumber(toProject)} of them to project`);
 
   const service = await startServiceChild(journal.path, { readyTimeoutMs: START_TIMEOUT_MS });

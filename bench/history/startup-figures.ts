@@ -2,7 +2,7 @@ import { repeat } from '../support/repeat.js';
 import type { BenchContext } from '../support/section.js';
 import type { SectionRun } from '../support/section-run.js';
 import { removeSqliteFiles } from '../support/sqlite-files.js';
-import { summarize } from '../support/stats.js';
+import { perSecond, summarize } from '../support/stats.js';
 import { formatNumber } from '../support/table.js';
 import type { HistoryJournal } from './history-journal.js';
 import { startServiceChild } from './service-child.js';
@@ -50,6 +50,7 @@ async function measureLogStarts(context: BenchContext, sizes: HistorySizes, run:
   const filled = journal.grow((size) => size.events >= wanted, (size) => progress(`startup: ${formatNumber(size.events)} events written`));
   const { events, runs } = journal.size;
   progress(`startup: ${formatNumber(events)} events (${formatNumber(runs)} runs) written in ${formatNumber(filled.ms / 1000)} s; first start projects them all`);
+  run.notes.push(`Start-up log: ${formatNumber(events)} events (${formatNumber(runs)} runs) written in ${formatNumber(filled.ms / 1000)} s (${formatNumber(perSecond(filled.events, filled.ms))} events/s).`);
   const eventsLabel = `${formatNumber(events)}-event log`;
 
   const first = await startServiceChild(journal.path, { readyTimeoutMs: FIRST_START_TIMEOUT_MS });

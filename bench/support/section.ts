@@ -3,7 +3,7 @@ import type { Summary } from './stats.js';
 
 /** What every section of `npm run bench` is given. */
 export interface BenchContext {
-  /** `--quick`: smaller sizes, fewer runs; the whole bench stays under 2 minutes. */
+  /** `--quick`: smaller sizes, fewer runs: the whole bench in minutes (the history section alone about 4). */
   readonly quick: boolean;
   /** Recorded runs per figure (median, min and max over them). */
   readonly runs: number;
