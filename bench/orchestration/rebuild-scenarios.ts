@@ -1,5 +1,5 @@
 import { perSecond } from '../support/stats.js';
-import { collectGarbage, settledHeapUsed } from '../support/heap.js';
+import { collectGarbage } from '../support/heap.js';
 import type { BenchOrchestrator } from './bench-orchestrator.js';
 
 /** Events per second of one `rebuild()` of the whole log; refuses a rebuild that ends with other read models. */
@@ -11,17 +11,4 @@ export async function measureRebuild({ orchestrator, readStore }: BenchOrchestra
   const rebuilt = await readStore.runCount();
   if (rebuilt !== runs) throw new Error(`rebuild() ended with ${rebuilt} runs, expected ${runs}`);
   return perSecond(events, elapsed);
-}
-
-/**
- * Heap bytes per run the read models hold: heap after `clear()` (models empty; the stream cache
- * already forgotten by a rebuild) against heap after `rebuild()` (every run with its steps).
- */
-export async function measureHeapPerRun({ orchestrator, readStore }: BenchOrchestrator): Promise<number> {
-  await orchestrator.rebuild();
-  await orchestrator.clear();
-  const empty = settledHeapUsed();
-  await orchestrator.rebuild();
-  const full = settledHeapUsed();
-  return (full - empty) / (await readStore.runCount());
 }
