@@ -32,7 +32,7 @@ export interface OrchestratorModuleOptions {
    * memory), and SQLite in memory beside any other journal (rebuilt from the journal at each start).
    */
   readonly readStore?: ReadStoreOptions;
-  /** Bytes the stream cache and the await watches may hold. Default 64 MiB each. */
+  /** Bytes the stream cache and the await watches may hold. Default 16 MiB and 64 MiB. */
   readonly memory?: Partial<MemoryBudget>;
   /** How long a command waits for the read models to show its writes before it answers `store_unavailable`. Default 10,000 ms. */
   readonly readYourWritesTimeoutMs?: number;

@@ -6,7 +6,8 @@ export interface MemoryBudget {
   readonly awaitBytes: number;
 }
 
-export const defaultMemoryBudget: MemoryBudget = Object.freeze({ streamCacheBytes: 64 * 1024 * 1024, awaitBytes: 64 * 1024 * 1024 });
+/** 16 MiB holds about 15,000 recently used run states (as many as the cache's old limit of 20,000 streams held). */
+export const defaultMemoryBudget: MemoryBudget = Object.freeze({ streamCacheBytes: 16 * 1024 * 1024, awaitBytes: 64 * 1024 * 1024 });
 
 /** The defaults with the given sizes over them; a size that is not a positive integer throws, naming it. */
 export function resolveMemoryBudget(overrides: Partial<MemoryBudget> = {}): MemoryBudget {
