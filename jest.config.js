@@ -17,6 +17,7 @@ export default {
     '^@runtree/event-store$': '<rootDir>/libs/event-store/src/index.ts',
     '^@runtree/event-store/testing$': '<rootDir>/libs/event-store/testing/index.ts',
     '^@runtree/orchestration$': '<rootDir>/libs/orchestration/src/index.ts',
+    '^@runtree/read-store$': '<rootDir>/libs/read-store/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/{apps,libs,test,bench}/**/*.spec.ts'],

@@ -1,3 +1,5 @@
+import { historyBench } from './history/index.js';
+import { HISTORY_SIZES } from './history/sizes.js';
 import { orchestrationBench } from './orchestration/index.js';
 import { peerBench } from './peer/index.js';
 import { serviceBench } from './service/index.js';
@@ -15,7 +17,7 @@ export interface BenchSectionEntry extends SectionFlags {
   readonly run: BenchSection;
 }
 
-/** Every section, in the order they run: store → peer → orchestration → service. */
+/** Every section, in the order they run: store → peer → orchestration → service → history. */
 export function benchSections(env: NodeJS.ProcessEnv): BenchSectionEntry[] {
   const esdb = env.EVENTSTORE_CONNECTION_STRING;
   return [
@@ -26,5 +28,6 @@ export function benchSections(env: NodeJS.ProcessEnv): BenchSectionEntry[] {
       ? []
       : [{ id: 'orchestration', title: 'orchestration: EventStoreDB', run: orchestrationBench({ kind: 'esdb', connectionString: esdb }), sizes: ORCHESTRATION_SIZES }]),
     { id: 'service', title: 'service', run: serviceBench },
+    { id: 'history', title: 'history', run: historyBench, sizes: HISTORY_SIZES },
   ];
 }

@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
-import { EVENT_STORE, Orchestrator, OrchestratorModule, ProjectionRunner, type StoreOptions } from '@runtree/orchestration';
+import { EVENT_STORE, Orchestrator, OrchestratorModule, ProjectionRunner, READ_STORE, type StoreOptions } from '@runtree/orchestration';
+import type { ReadStore } from '@runtree/read-store';
 import type { EventStore } from '@runtree/event-store';
 import type { DataDir } from '../support/data-dir.js';
 import { removeSqliteFiles } from '../support/sqlite-files.js';
@@ -11,6 +12,7 @@ export interface BenchOrchestrator {
   readonly orchestrator: Orchestrator;
   readonly projection: ProjectionRunner;
   readonly store: EventStore;
+  readonly readStore: ReadStore;
   close(): Promise<void>;
 }
 
@@ -20,7 +22,7 @@ export async function startBenchOrchestrator(store: StoreOptions): Promise<Bench
   try {
     const orchestrator = app.get(Orchestrator);
     await orchestrator.ensureReady();
-    return { orchestrator, projection: app.get(ProjectionRunner), store: app.get<EventStore>(EVENT_STORE), close: () => app.close() };
+    return { orchestrator, projection: app.get(ProjectionRunner), store: app.get<EventStore>(EVENT_STORE), readStore: app.get<ReadStore>(READ_STORE), close: () => app.close() };
   } catch (error) {
     await app.close();
     throw error;

@@ -5,15 +5,15 @@
 // Not part of the package's API, but the one way the module opens a store from its options.
 import { openStore } from '../../libs/orchestration/src/module/store-provider.js';
 import { formatNumber } from '../support/table.js';
-import { benchFigure, type FigureSpec } from '../support/figure.js';
 import { measureFsyncRate } from '../support/fsync-rate.js';
 import { repeat } from '../support/repeat.js';
-import type { BenchContext, BenchFigure, BenchSection } from '../support/section.js';
+import type { BenchContext, BenchSection } from '../support/section.js';
+import { SectionRun } from '../support/section-run.js';
 import { resolveSizes } from '../support/sizes.js';
 import { awaitManyRuns, awaitManyWaitersOnOneRun, awaitOneWaiter, type Latencies } from './await-scenarios.js';
 import { fillWithAgentWork } from './agent-log.js';
 import { inPhaseStore, withBenchOrchestrator, type BenchStore } from './bench-orchestrator.js';
-import { measureHeapPerRun, measureRebuild } from './rebuild-scenarios.js';
+import { measureRebuild } from './rebuild-scenarios.js';
 import { ORCHESTRATION_SIZES, type OrchestrationSizes } from './sizes.js';
 import { measureSpawns } from './spawn-scenario.js';
 import { terminalAppendClock } from './terminal-append-clock.js';
@@ -44,32 +44,6 @@ export function orchestrationBench(target: BenchStore): BenchSection {
       failures: run.failures,
     };
   };
-}
-
-/** What the section has measured so far; a phase that fails is noted and the others still run. */
-class SectionRun {
-  readonly figures: BenchFigure[] = [];
-  readonly notes: string[] = [];
-  readonly failures: string[] = [];
-
-  constructor(
-    private readonly context: BenchContext,
-    readonly keyPrefix: string,
-  ) {}
-
-  async phase(name: string, measure: () => Promise<void>): Promise<void> {
-    try {
-      await measure();
-    } catch (error) {
-      this.context.progress(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      this.failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-
-  /** `key` is the figure's name inside the section. */
-  add(spec: FigureSpec): void {
-    this.figures.push(benchFigure({ ...spec, key: `${this.keyPrefix}.${spec.key}` }));
-  }
 }
 
 /** The store section's raw fsync rate, or a short probe of our own when it did not run. */
@@ -162,13 +136,10 @@ async function measureRebuildFigures(context: BenchContext, target: BenchStore, 
     progress(`rebuild: writing a log of ${sizes['rebuild-events']} events through the facade (${sizes.callers} callers)`);
     const events = await withBenchOrchestrator(store.unsynced, (bench) => fillWithAgentWork(bench.orchestrator, bench.store, sizes['rebuild-events'], sizes.callers));
     await withBenchOrchestrator(store.durable, async (bench) => {
-      const runCount = bench.projection.readModels.runCount;
+      const runCount = await bench.readStore.runCount();
       progress(`rebuild: ${events} events, ${runCount} runs`);
       const rebuild = await repeat(runs, warmups, () => measureRebuild(bench, events, runCount));
       run.add({ key: 'rebuild', label: `rebuild(), ${formatNumber(events)} events`, unit: 'events/s', samples: rebuild, target: { kind: 'atLeast', value: 250_000 } });
-      progress(`heap: read models of ${runCount} runs`);
-      const heap = await repeat(runs, warmups, () => measureHeapPerRun(bench));
-      run.add({ key: 'heapPerRun', label: `read models heap, ${formatNumber(runCount)} runs`, unit: 'B/run', samples: heap, target: { kind: 'atMost', value: 1024 } });
     });
   });
 }
@@ -184,8 +155,9 @@ function sizeNotes(context: BenchContext, sizes: OrchestrationSizes, target: Ben
     'Await latency runs from the resolution of the terminal event\'s append to the waiter\'s resolution, p50/p99 over each run\'s',
     'waiters. "1 waiter": runs awaited one at a time. "on 1 run": that many waiters on one run (one shared watch).',
     `"runs awaited": that many runs awaited at once (a watch each), ${sizes['await-runs']} of them completed one after the other, timed.`,
-    'rebuild(): the log is agent-like work (a root and 4 spawned children, 2 steps per run, every run completed); the heap',
-    'figure is the heap its read models hold per run (heap after clear() against after rebuild(), each after gc).',
+    'rebuild(): the log is agent-like work (a root and 4 spawned children, 2 steps per run, every run completed), replayed into',
+    'fresh read-store tables that are then swapped in. The read models live in the read store, not the heap: the service\'s heap',
+    'and RSS over a growing history are the history section\'s figures.',
     ...(target.kind === 'esdb' ? ["EventStoreDB keeps every phase's events: rebuild() replays all of Runtree's events on the server, and counts them all."] : []),
   ];
 }

@@ -1,26 +1,14 @@
 import { perSecond } from '../support/stats.js';
-import { collectGarbage, settledHeapUsed } from '../support/heap.js';
+import { collectGarbage } from '../support/heap.js';
 import type { BenchOrchestrator } from './bench-orchestrator.js';
 
 /** Events per second of one `rebuild()` of the whole log; refuses a rebuild that ends with other read models. */
-export async function measureRebuild({ orchestrator, projection }: BenchOrchestrator, events: number, runs: number): Promise<number> {
+export async function measureRebuild({ orchestrator, readStore }: BenchOrchestrator, events: number, runs: number): Promise<number> {
   collectGarbage();
   const started = performance.now();
   await orchestrator.rebuild();
   const elapsed = performance.now() - started;
-  if (projection.readModels.runCount !== runs) throw new Error(`rebuild() ended with ${projection.readModels.runCount} runs, expected ${runs}`);
+  const rebuilt = await readStore.runCount();
+  if (rebuilt !== runs) throw new Error(`rebuild() ended with ${rebuilt} runs, expected ${runs}`);
   return perSecond(events, elapsed);
-}
-
-/**
- * Heap bytes per run the read models hold: heap after `clear()` (models empty; the stream cache
- * already forgotten by a rebuild) against heap after `rebuild()` (every run with its steps).
- */
-export async function measureHeapPerRun({ orchestrator, projection }: BenchOrchestrator): Promise<number> {
-  await orchestrator.rebuild();
-  await orchestrator.clear();
-  const empty = settledHeapUsed();
-  await orchestrator.rebuild();
-  const full = settledHeapUsed();
-  return (full - empty) / projection.readModels.runCount;
 }

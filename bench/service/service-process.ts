@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { killProcess, serviceEnv, startUpOutput } from '../../test/e2e/process/service-process.js';
 
 /** The service as `npm run build:bench` compiles it beside the bench (dist-bench/apps/...). */
-const SERVICE_MAIN = fileURLToPath(new URL('../../apps/runtree/src/main.js', import.meta.url));
+export const SERVICE_MAIN = fileURLToPath(new URL('../../apps/runtree/src/main.js', import.meta.url));
 
 export interface ServiceProcess {
   readonly baseUrl: string;

@@ -65,7 +65,7 @@ export function benchUsage(sections: readonly SectionFlags[]): string {
   const sizeLines = [...allSizeFlags(sections)].map(([flag, size]) => `    --${flag.padEnd(22)} ${String(size.full).padStart(9)} / ${String(size.quick).padEnd(9)} ${size.help}`);
   return [
     'Usage: npm run bench -- [--quick] [--only SECTIONS] [--runs N] [--warmups N] [--data-dir DIR] [--keep-data] [--help] [sizes]',
-    `  --quick           smaller sizes and ${RUNS.quick} runs instead of ${RUNS.full}: the whole bench in under 2 minutes`,
+    `  --quick           smaller sizes and ${RUNS.quick} runs instead of ${RUNS.full}: minutes, not tens of minutes (history alone about 4)`,
     `  --only            comma-separated sections to run, of: ${ids.join(', ')}`,
     `  --runs N          recorded runs per figure (default ${RUNS.full}, quick ${RUNS.quick}); the table shows median, min and max`,
     `  --warmups N       unrecorded runs before them (default ${WARMUPS})`,

@@ -3,10 +3,10 @@ export function collectGarbage(): void {
   global.gc?.();
 }
 
-/** Heap in use after a full collection; needs `--expose-gc`, since without it the figure would be noise. */
-export function settledHeapUsed(): number {
-  if (global.gc === undefined) throw new Error('heap figures need node --expose-gc (npm run bench passes it)');
+/** The process's memory after full collections; needs `--expose-gc`, since without it the heap figure would be noise. */
+export function settledMemoryUsage(): NodeJS.MemoryUsage {
+  if (global.gc === undefined) throw new Error('settled heap figures need node --expose-gc');
   global.gc();
   global.gc();
-  return process.memoryUsage().heapUsed;
+  return process.memoryUsage();
 }

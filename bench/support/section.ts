@@ -3,7 +3,7 @@ import type { Summary } from './stats.js';
 
 /** What every section of `npm run bench` is given. */
 export interface BenchContext {
-  /** `--quick`: smaller sizes, fewer runs; the whole bench stays under 2 minutes. */
+  /** `--quick`: smaller sizes, fewer runs: the whole bench in minutes (the history section alone about 4). */
   readonly quick: boolean;
   /** Recorded runs per figure (median, min and max over them). */
   readonly runs: number;
@@ -11,6 +11,8 @@ export interface BenchContext {
   readonly warmups: number;
   /** A private directory on the disk being measured; removed after the bench. */
   readonly dataDir: DataDir;
+  /** `--keep-data`: a section leaves its files in the data directory instead of removing them as it goes. */
+  readonly keepData: boolean;
   /** Progress on stderr, so stdout carries only the report. */
   readonly progress: (message: string) => void;
   /** The figures measured earlier in this run, by key (e.g. `store.appendOneWriter`), for ratios across sections. */

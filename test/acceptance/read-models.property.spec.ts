@@ -10,7 +10,7 @@ import {
   type SessionTarget,
   type ThreadTarget,
 } from '@runtree/orchestration';
-import { openOrchestrator, sqliteMemoryTarget } from '../support/orchestrator-targets.js';
+import { esdbDoubleTarget, openOrchestrator, sqliteMemoryTarget, type StoreTarget } from '../support/orchestrator-targets.js';
 
 /** Indexes pick among what exists when the command runs (modulo the count), so every sequence is meaningful. */
 type Command =
@@ -284,10 +284,16 @@ async function expectRebuildEqualsLive(orchestrator: Orchestrator, model: Model)
 
 const checkEvery = 8;
 
-describe(`read models on random command sequences [${sqliteMemoryTarget.name}]`, () => {
+/** Every pairing of journal and read store; each sequence gets a fresh pair (a database of its own on PostgreSQL). */
+const pairings: readonly { readonly target: StoreTarget; readonly numRuns: number }[] = [
+  { target: sqliteMemoryTarget, numRuns: 25 },
+  { target: esdbDoubleTarget, numRuns: 25 },
+];
+
+describe.each(pairings)('read models on random command sequences [$target.name]', ({ target, numRuns }) => {
   it('keep every invariant, and rebuild() from the journal equals the live read models', async () => {
     const property = fc.asyncProperty(fc.array(commandArbitrary, { minLength: 1, maxLength: 40 }), async (commands) => {
-      const started = await openOrchestrator(sqliteMemoryTarget);
+      const started = await openOrchestrator(target);
       try {
         const orchestrator = started.orchestrator;
         const model = new Model();
@@ -306,6 +312,6 @@ describe(`read models on random command sequences [${sqliteMemoryTarget.name}]`,
     });
     // fc.assert reports the seed and path of a failure; FC_SEED=<seed> replays it.
     const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
-    await fc.assert(property, { numRuns: 25, seed, endOnFailure: true });
-  }, 120_000);
+    await fc.assert(property, { numRuns, seed, endOnFailure: true });
+  }, 240_000);
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { JsonValue } from '@runtree/event-store';
-import { schemaRegistry, type SchemaRegistry } from '@runtree/orchestration';
+import { runOf, schemaRegistry, type SchemaRegistry } from '@runtree/orchestration';
 import { endOf, journalEventOf, type Journal, type JournalLine } from '../../apps/runtree-cli/src/journal-file.js';
 import { exportedLines } from '../../apps/runtree-cli/src/journal-source.js';
 import { progressBar } from '../../apps/runtree-cli/src/progress.js';
@@ -68,13 +68,17 @@ describe('verify and replay upcast older event versions', () => {
     expect(problems.every((problem) => problem.endsWith('unsupported schema version 2') || problem.endsWith('RunFailed: error invalid'))).toBe(true);
   });
 
-  it('replays the upcast event into the read models', () => {
+  it('replays the upcast event into the read models', async () => {
     const { journal, oldEvent } = journalWithOldRunFailed();
     const builder = new ReadModelBuilder(version2, progressBar('test', undefined, { write: () => true }));
-    for (const event of journal.events) builder.apply(event.recorded);
-    const { models, skipped } = builder.finish();
-    expect(skipped).toEqual([]);
-    const failedRunId = oldEvent.stream.slice('run-'.length);
-    expect(models.getRun(failedRunId)?.run).toMatchObject({ status: 'failed', error: (oldEvent.data as { reason: JsonValue }).reason });
+    for (const event of journal.events) await builder.apply(event.recorded);
+    const { models, skipped } = await builder.finish();
+    try {
+      expect(skipped).toEqual([]);
+      const failedRunId = oldEvent.stream.slice('run-'.length);
+      expect(runOf((await models.run(failedRunId))!)).toMatchObject({ status: 'failed', error: (oldEvent.data as { reason: JsonValue }).reason });
+    } finally {
+      await models.close();
+    }
   });
 });

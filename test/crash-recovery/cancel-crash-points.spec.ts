@@ -108,7 +108,7 @@ async function expectCancelComplete(restarted: RestartedOrchestrator, target: Bu
 
   for (const child of (await childViews(orchestrator, target)).filter((view) => view.ownsSession)) {
     const closedByCancel = wasRunning(child.run.runId) && child.stopSessionOnCancel;
-    expect({ runId: child.run.runId, session: restarted.session(child.sessionId as string)?.status }).toEqual({
+    expect({ runId: child.run.runId, session: (await restarted.session(child.sessionId as string))?.status }).toEqual({
       runId: child.run.runId,
       session: closedByCancel ? 'closed' : 'open',
     });

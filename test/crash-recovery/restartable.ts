@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from '@jest/globals';
 import { openSqliteEventStore, type EventStore, type Position, type RecordedEvent } from '@runtree/event-store';
-import { EVENT_STORE, ProjectionRunner, type Orchestrator, type OrchestratorModuleOptions, type Session } from '@runtree/orchestration';
+import type { ReadStore } from '@runtree/read-store';
+import { EVENT_STORE, READ_STORE, sessionOf, type Orchestrator, type OrchestratorModuleOptions, type Session } from '@runtree/orchestration';
 import { FaultyEventStore, type AppendFault, type FaultyEventStoreOptions } from '../support/faulty-store.js';
 import { startOrchestrator, type StartedOrchestrator } from '../support/orchestrator-targets.js';
 
@@ -28,7 +29,7 @@ export interface RestartedOrchestrator {
   /** The end of the global log: unchanged when a command appended nothing. */
   headPosition(): Promise<Position | 'start'>;
   /** A session as the read models hold it (the facade has no session getter). */
-  session(sessionId: string): Session | undefined;
+  session(sessionId: string): Promise<Session | undefined>;
   /** Every event of the session and thread streams, from the journal in the store. */
   substrateEvents(): Promise<RecordedEvent[]>;
 }
@@ -75,11 +76,14 @@ export class RestartableStorage {
     const { subscriptionDelayMs, ...moduleOptions } = options;
     const { started } = await this.launch(moduleOptions, subscriptionDelayMs === undefined ? undefined : { subscriptionDelayMs });
     const store = started.moduleRef.get<EventStore>(EVENT_STORE);
-    const projection = started.moduleRef.get(ProjectionRunner);
+    const readStore = started.moduleRef.get<ReadStore>(READ_STORE);
     return {
       orchestrator: started.orchestrator,
       headPosition: () => store.headPosition(),
-      session: (sessionId) => projection.readModels.getSession(sessionId),
+      session: async (sessionId) => {
+        const row = await readStore.session(sessionId);
+        return row && sessionOf(row);
+      },
       substrateEvents: () => store.readAll({ filter: { streamNamePrefixes: ['session-', 'thread-'] } }),
     };
   }

@@ -70,12 +70,12 @@ async function expectPlacedAsLinked(restarted: RestartedOrchestrator, child: Chi
   switch (request.expected.session) {
     case 'owned':
       expect(child.ownsSession).toBe(true);
-      expect(restarted.session(child.sessionId as string)).toMatchObject({ status: 'open', ownerRunId: childRunId });
+      expect(await restarted.session(child.sessionId as string)).toMatchObject({ status: 'open', ownerRunId: childRunId });
       expect(eventsOf('SessionOpened', `session-${child.sessionId}`)).toHaveLength(1);
       break;
     case 'existing':
       expect(child).toMatchObject({ sessionId: fixture.session.sessionId, ownsSession: false });
-      expect(restarted.session(fixture.session.sessionId)?.ownerRunId).toBeUndefined();
+      expect((await restarted.session(fixture.session.sessionId))?.ownerRunId).toBeUndefined();
       break;
     case 'none':
       expect(child.sessionId).toBeUndefined();

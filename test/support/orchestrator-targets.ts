@@ -3,18 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe } from '@jest/globals';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { Orchestrator, OrchestratorModule, type OrchestratorModuleOptions, type StoreOptions } from '@runtree/orchestration';
+import { Orchestrator, OrchestratorModule, type OrchestratorModuleOptions, type ReadStoreOptions, type StoreOptions } from '@runtree/orchestration';
 import { startEsdbDouble } from './esdb-double/index.js';
+import { createTestDatabase } from './postgres.js';
 
-/** A store opened for one orchestrator; `dispose` removes whatever it left behind. */
+/** A journal and a read store opened for one orchestrator; `dispose` removes whatever they left behind. */
 export interface OpenedStore {
   readonly options: StoreOptions;
+  /** Absent: the default beside the journal (SQLite). */
+  readonly readStore?: ReadStoreOptions;
   dispose(): Promise<void>;
   /** Makes the store unreachable while keeping its data, and back (only where the target can: the EventStoreDB double). */
   readonly outage?: { suspend(): Promise<void>; resume(): Promise<void> };
 }
 
-/** A kind of store the acceptance tests run on. Every `open()` gives a fresh, empty store. */
+/** A pairing of journal and read store the acceptance tests run on. Every `open()` gives fresh, empty ones. */
 export interface StoreTarget {
   /** Short id, used by `RUNTREE_TEST_STORES=sqlite-memory,esdb` to run a subset. */
   readonly id: string;
@@ -40,15 +43,22 @@ export const sqliteFileTarget: StoreTarget = {
   },
 };
 
+/** The scale-out pairing: EventStoreDB (its protocol double) with the read models in PostgreSQL, a database per store. */
 export const esdbDoubleTarget: StoreTarget = {
   id: 'esdb',
-  name: 'esdb protocol double',
+  name: 'esdb protocol double + postgres',
   async open() {
     const double = await startEsdbDouble({ batchAppend: true });
+    const database = await createTestDatabase().catch(async (error: unknown) => {
+      await double.stop();
+      throw error;
+    });
     return {
       options: { kind: 'esdb', connectionString: double.connectionString },
+      readStore: { kind: 'postgres', connectionString: database.url },
       dispose: async () => {
         await double.stop();
+        await database.drop();
       },
       outage: { suspend: () => double.suspend(), resume: () => double.resume() },
     };
@@ -91,7 +101,7 @@ export async function openOrchestrator(
 ): Promise<StartedOrchestrator & { readonly store: OpenedStore }> {
   const store = await target.open();
   try {
-    const started = await startOrchestrator({ ...moduleOptions, store: store.options });
+    const started = await startOrchestrator({ ...moduleOptions, store: store.options, ...(store.readStore ? { readStore: store.readStore } : {}) });
     return {
       ...started,
       store,

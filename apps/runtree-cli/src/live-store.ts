@@ -1,24 +1,42 @@
 import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import type { EventStore } from '@runtree/event-store';
-import { EVENT_STORE, Orchestrator, OrchestratorModule, OrchestratorError, type StoreOptions } from '@runtree/orchestration';
+import { EVENT_STORE, Orchestrator, OrchestratorModule, OrchestratorError, type ReadStoreOptions, type StoreOptions, type ValidationLimits } from '@runtree/orchestration';
 import { loadRuntreeConfig, storeOptionsOf } from '../../runtree/src/config.js';
 import { UsageError } from './cli-error.js';
 
-/** `--sqlite PATH` wins; otherwise the store the service is configured for (RUNTREE_STORE, ...). */
-export function chooseStore(sqlitePath: string | undefined, env: NodeJS.ProcessEnv = process.env): StoreOptions {
-  const options: StoreOptions = sqlitePath !== undefined ? { kind: 'sqlite', path: sqlitePath } : configuredStore(env);
-  // Opening a SQLite path that is not there would create an empty store: an auditor wants to hear it is missing.
-  if (options.kind === 'sqlite' && options.path !== ':memory:' && !existsSync(options.path)) {
-    throw new UsageError(`no SQLite store at ${options.path}`);
-  }
-  return options;
+/** The journal and the read models a command reads. */
+export interface ChosenStores {
+  readonly store: StoreOptions;
+  /** Absent: the read store beside the SQLite journal. */
+  readonly readStore?: ReadStoreOptions;
+  /** The service's input limits (RUNTREE_LIST_PAGE_SIZE, ...) when its configuration is read; else the defaults. */
+  readonly limits?: ValidationLimits;
 }
 
-function configuredStore(env: NodeJS.ProcessEnv): StoreOptions {
+/**
+ * `--sqlite PATH` wins (with the read models beside it); otherwise the stores the service is
+ * configured for (RUNTREE_STORE, RUNTREE_READ_STORE, ...).
+ */
+export function chooseStore(sqlitePath: string | undefined, env: NodeJS.ProcessEnv = process.env): ChosenStores {
+  const chosen: ChosenStores = sqlitePath !== undefined ? { store: { kind: 'sqlite', path: sqlitePath } } : configuredStores(env);
+  const { store } = chosen;
+  // Opening a SQLite path that is not there would create an empty store: an auditor wants to hear it is missing.
+  if (store.kind === 'sqlite' && store.path !== ':memory:' && !existsSync(store.path)) {
+    throw new UsageError(`no SQLite store at ${store.path}`);
+  }
+  return chosen;
+}
+
+/** The input limits the service is configured with (defaults with `--sqlite`), without looking for the store. */
+export function configuredLimits(sqlitePath: string | undefined, env: NodeJS.ProcessEnv = process.env): ValidationLimits | undefined {
+  return sqlitePath !== undefined ? undefined : configuredStores(env).limits;
+}
+
+function configuredStores(env: NodeJS.ProcessEnv): ChosenStores {
   const config = loadRuntreeConfig(env);
   if (!config.ok) throw new UsageError(`bad configuration: ${config.error}`);
-  return storeOptionsOf(config.value);
+  return { store: storeOptionsOf(config.value), readStore: config.value.readStore, limits: config.value.limits.validation };
 }
 
 export interface LiveStore {
@@ -27,11 +45,13 @@ export interface LiveStore {
 }
 
 /**
- * Opens an orchestrator on the store, read models caught up, for the time of `use`. It does not
- * run start-up recovery: an audit must not write to the store it audits.
+ * Opens an orchestrator on the journal and its read models, caught up, for the time of `use`. It
+ * does not run start-up recovery: an audit must not write to the journal it audits. (Catching up
+ * the read models, if the service has not, writes only to them: they are the journal's projection.)
  */
-export async function withLiveStore<T>(options: StoreOptions, use: (live: LiveStore) => Promise<T>): Promise<T> {
-  const app = await NestFactory.createApplicationContext(OrchestratorModule.forRoot({ store: options, recoverOnStart: false }), { logger: false });
+export async function withLiveStore<T>({ store, readStore, limits }: ChosenStores, use: (live: LiveStore) => Promise<T>): Promise<T> {
+  const module = OrchestratorModule.forRoot({ store, ...(readStore !== undefined ? { readStore } : {}), ...(limits !== undefined ? { limits } : {}), recoverOnStart: false });
+  const app = await NestFactory.createApplicationContext(module, { logger: false });
   try {
     const orchestrator = app.get(Orchestrator);
     await orchestrator.ensureReady();

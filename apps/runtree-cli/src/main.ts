@@ -5,16 +5,17 @@ import { exitCodes, UsageError, type ExitCode } from './cli-error.js';
 import type { Command } from './command.js';
 import { exportCommand } from './export.command.js';
 import { replayCommand } from './replay.command.js';
+import { runsListCommand } from './runs-list.command.js';
 import { treeCommand } from './tree.command.js';
 import { verifyCommand } from './verify.command.js';
 
-const commands: readonly Command[] = [exportCommand, verifyCommand, replayCommand, treeCommand];
+const commands: readonly Command[] = [exportCommand, verifyCommand, replayCommand, treeCommand, runsListCommand];
 
+/** Each command's usage, then what it does indented below it: usages differ too much in length for one column. */
 function usage(): string {
-  const width = Math.max(...commands.map((command) => command.usage.length));
   return [
     'usage:',
-    ...commands.map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`),
+    ...commands.flatMap((command) => [`  ${command.usage}`, `      ${command.summary}`]),
     '',
     'The store is the one the service is configured for (RUNTREE_STORE, RUNTREE_SQLITE_PATH,',
     'EVENTSTORE_CONNECTION_STRING), or the SQLite file given with --sqlite.',
@@ -22,7 +23,7 @@ function usage(): string {
   ].join('\n');
 }
 
-/** `journal export` and `journal verify` are two words; the others one. */
+/** `journal export`, `journal verify` and `runs list` are two words; the others one. */
 function findCommand(args: readonly string[]): { command: Command; rest: string[] } {
   const twoWords = commands.find((command) => command.name === args.slice(0, 2).join(' '));
   if (twoWords !== undefined) return { command: twoWords, rest: args.slice(2) };

@@ -23,14 +23,14 @@ async function replayFile(path: string): Promise<Replayed> {
   const [malformed] = journal.malformed;
   if (malformed !== undefined) throw new UsageError(`${path} line ${malformed.lineNumber}: ${malformed.reason} (see runtree journal verify)`);
   const builder = new ReadModelBuilder(schemaRegistry, progressBar('replaying', journal.events.length));
-  for (const event of journal.events) builder.apply(event.recorded);
-  return { ...builder.finish(), source: path, exportedRunId: journal.end?.runId };
+  for (const event of journal.events) await builder.apply(event.recorded);
+  return { ...(await builder.finish()), source: path, exportedRunId: journal.end?.runId };
 }
 
 async function replayStore({ store }: LiveStore): Promise<Replayed> {
   const builder = new ReadModelBuilder(schemaRegistry, progressBar('replaying', undefined));
-  for await (const event of wholeLog(store)) builder.apply(event);
-  return { ...builder.finish(), source: 'the whole store', exportedRunId: undefined };
+  for await (const event of wholeLog(store)) await builder.apply(event);
+  return { ...(await builder.finish()), source: 'the whole store', exportedRunId: undefined };
 }
 
 async function differencesFromLive(live: LiveStore, replayed: Replayed, views: readonly RunView[]): Promise<Difference[]> {
@@ -68,10 +68,16 @@ interface ReplayOutcome {
 
 /** Replays a file (or, with `file` undefined, the whole store); the store is opened only when read or compared against. */
 async function replay(file: string | undefined, compare: boolean, values: OptionValues): Promise<ReplayOutcome> {
-  const viewsOf = (replayed: Replayed): ReplayOutcome => ({ replayed, views: replayedViews(replayed.models, replayed.runIds) });
+  const viewsOf = async (replayed: Replayed): Promise<ReplayOutcome> => {
+    try {
+      return { replayed, views: await replayedViews(replayed.models, replayed.runIds) };
+    } finally {
+      await replayed.models.close();
+    }
+  };
   if (file !== undefined && !compare) return viewsOf(await replayFile(file));
   return withLiveStore(chooseStore(stringOption(values, 'sqlite')), async (live) => {
-    const outcome = viewsOf(file === undefined ? await replayStore(live) : await replayFile(file));
+    const outcome = await viewsOf(file === undefined ? await replayStore(live) : await replayFile(file));
     return compare ? { ...outcome, differences: await differencesFromLive(live, outcome.replayed, outcome.views) } : outcome;
   });
 }

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { OrchestratorModule, type OrchestratorModuleOptions, type StoreOptions } from '@runtree/orchestration';
+import { OrchestratorModule, type OrchestratorModuleOptions, type ReadStoreOptions, type StoreOptions } from '@runtree/orchestration';
 import { storeOptionsOf, type RuntreeConfig } from './config.js';
 import { BusModule } from './bus/index.js';
 import { HttpApiModule } from './http/http-api.module.js';
@@ -12,7 +12,10 @@ export class AppModule {
   /** `orchestration` adds what the environment cannot configure (a policy, a store opened by the caller). */
   static forConfig(
     config: RuntreeConfig,
-    { store, ...orchestration }: Omit<OrchestratorModuleOptions, 'store' | 'observer' | 'limits'> & { readonly store?: StoreOptions } = {},
+    { store, readStore, ...orchestration }: Omit<OrchestratorModuleOptions, 'store' | 'readStore' | 'observer' | 'limits' | 'memory'> & {
+      readonly store?: StoreOptions;
+      readonly readStore?: ReadStoreOptions;
+    } = {},
   ): DynamicModule {
     return {
       module: AppModule,
@@ -21,7 +24,14 @@ export class AppModule {
           // The metrics observe every orchestrator operation.
           imports: [OpsModule],
           inject: [OrchestrationMetrics],
-          useFactory: (metrics: OrchestrationMetrics) => ({ ...orchestration, store: store ?? storeOptionsOf(config), observer: metrics, limits: config.limits.validation }),
+          useFactory: (metrics: OrchestrationMetrics) => ({
+            ...orchestration,
+            store: store ?? storeOptionsOf(config),
+            readStore: readStore ?? config.readStore,
+            memory: config.memory,
+            observer: metrics,
+            limits: config.limits.validation,
+          }),
         }),
         OpsModule,
         SecurityModule.forConfig(config),

@@ -120,6 +120,44 @@ describe('the NATS publication mode from the environment', () => {
 describe('describeStore', () => {
   it('hides the credentials of the EventStoreDB connection string', () => {
     const config = loaded({ RUNTREE_STORE: 'esdb', EVENTSTORE_CONNECTION_STRING: 'esdb://admin:changeit@db.internal:2113?tls=true' });
-    expect(describeStore(config)).toBe('EventStoreDB at esdb://***@db.internal:2113?tls=true');
+    expect(describeStore(config)).toBe(`EventStoreDB at esdb://***@db.internal:2113?tls=true, read models in SQLite at ${config.readStore.kind === 'sqlite' ? config.readStore.path : ''}`);
+  });
+
+  it('hides the credentials of the PostgreSQL read store', () => {
+    const config = loaded({ RUNTREE_STORE: 'esdb', EVENTSTORE_CONNECTION_STRING: 'esdb://db:2113?tls=false', RUNTREE_READ_STORE: 'postgres', RUNTREE_POSTGRES_URL: 'postgresql://runtree:secret@pg:5432/runtree' });
+    expect(describeStore(config)).toBe('EventStoreDB at esdb://db:2113?tls=false, read models in PostgreSQL at postgresql://***@pg:5432/runtree (schema runtree)');
+  });
+});
+
+describe('the read store', () => {
+  it('is SQLite beside the journal by default, or where RUNTREE_READ_SQLITE_PATH says', () => {
+    expect(loaded({ RUNTREE_SQLITE_PATH: '/data/runtree.db' }).readStore).toEqual({ kind: 'sqlite', path: '/data/runtree.read.db' });
+    expect(loaded({ RUNTREE_SQLITE_PATH: ':memory:' }).readStore).toEqual({ kind: 'sqlite', path: ':memory:' });
+    expect(loaded({ RUNTREE_READ_SQLITE_PATH: '/fast/read.db' }).readStore).toEqual({ kind: 'sqlite', path: '/fast/read.db' });
+  });
+
+  it('is PostgreSQL with RUNTREE_READ_STORE=postgres and RUNTREE_POSTGRES_URL, in RUNTREE_POSTGRES_SCHEMA when given', () => {
+    expect(loaded({ RUNTREE_READ_STORE: 'postgres', RUNTREE_POSTGRES_URL: 'postgresql://pg/runtree', RUNTREE_POSTGRES_SCHEMA: 'tenant_a' }).readStore).toEqual({
+      kind: 'postgres',
+      connectionString: 'postgresql://pg/runtree',
+      schema: 'tenant_a',
+    });
+  });
+
+  it('refuses settings that contradict each other, naming them', () => {
+    expect(refusal({ RUNTREE_READ_STORE: 'postgres' })).toBe('RUNTREE_READ_STORE=postgres needs RUNTREE_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1:5432/runtree)');
+    expect(refusal({ RUNTREE_POSTGRES_URL: 'postgresql://pg/runtree' })).toBe('RUNTREE_POSTGRES_URL is set but RUNTREE_READ_STORE is not postgres: set RUNTREE_READ_STORE=postgres to use it');
+    expect(refusal({ RUNTREE_READ_STORE: 'postgres', RUNTREE_POSTGRES_URL: 'postgresql://pg/r', RUNTREE_READ_SQLITE_PATH: '/x' })).toBe(
+      'RUNTREE_READ_SQLITE_PATH is set but RUNTREE_READ_STORE is postgres: the read models live in PostgreSQL',
+    );
+    expect(refusal({ RUNTREE_READ_STORE: 'postgres', RUNTREE_POSTGRES_URL: 'postgresql://pg/r', RUNTREE_POSTGRES_SCHEMA: 'Bad-Name' })).toMatch(/^RUNTREE_POSTGRES_SCHEMA must be/);
+    expect(refusal({ RUNTREE_READ_STORE: 'mysql' })).toMatch(/^RUNTREE_READ_STORE /);
+    expect(refusal({ RUNTREE_STREAM_CACHE_BYTES: '0' })).toBe('RUNTREE_STREAM_CACHE_BYTES must be a positive integer');
+  });
+
+  it('takes the memory budget and the list page size from the environment', () => {
+    const config = loaded({ RUNTREE_STREAM_CACHE_BYTES: '1048576', RUNTREE_AWAIT_MEMORY_BYTES: '2097152', RUNTREE_LIST_PAGE_SIZE: '50' });
+    expect(config.memory).toEqual({ streamCacheBytes: 1048576, awaitBytes: 2097152 });
+    expect(config.limits.validation.maxListLimit).toBe(50);
   });
 });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
-import { defaultValidationLimits, type StoreOptions, type ValidationLimits } from '@runtree/orchestration';
+import { defaultValidationLimits, siblingReadStorePath, type MemoryBudget, type ReadStoreOptions, type StoreOptions, type ValidationLimits } from '@runtree/orchestration';
 import { hideUrlCredentials } from './security/secrets.js';
 
 const PortFromString = new t.Type<number, string, unknown>(
@@ -57,6 +57,13 @@ const RuntreeEnvCodec = t.partial({
   RUNTREE_STORE: t.keyof({ sqlite: null, esdb: null }),
   RUNTREE_SQLITE_PATH: t.string,
   EVENTSTORE_CONNECTION_STRING: t.string,
+  RUNTREE_READ_STORE: t.keyof({ sqlite: null, postgres: null }),
+  RUNTREE_READ_SQLITE_PATH: t.string,
+  RUNTREE_POSTGRES_URL: t.string,
+  RUNTREE_POSTGRES_SCHEMA: t.string,
+  RUNTREE_STREAM_CACHE_BYTES: PositiveIntegerFromString,
+  RUNTREE_AWAIT_MEMORY_BYTES: PositiveIntegerFromString,
+  RUNTREE_LIST_PAGE_SIZE: PositiveIntegerFromString,
   RUNTREE_HTTP_PORT: PortFromString,
   RUNTREE_HTTP_HOST: t.string,
   RUNTREE_NATS_URL: t.string,
@@ -101,6 +108,9 @@ export interface RuntreeConfig {
   readonly store: 'sqlite' | 'esdb';
   readonly sqlitePath: string;
   readonly eventStoreConnectionString?: string;
+  /** Where the read models live: the embedded file, or PostgreSQL shared by several instances. */
+  readonly readStore: ReadStoreOptions;
+  readonly memory: Partial<MemoryBudget>;
   readonly httpPort: number;
   /** Interface to listen on; 127.0.0.1 unless set (a container sets 0.0.0.0). */
   readonly httpHost: string;
@@ -130,6 +140,7 @@ function limitsOf(vars: RuntreeEnv): E.Either<string, ServiceLimits> {
     ...(vars.RUNTREE_MAX_PAYLOAD_BYTES !== undefined ? { maxPayloadBytes: vars.RUNTREE_MAX_PAYLOAD_BYTES } : {}),
     ...(vars.RUNTREE_MAX_ID_LENGTH !== undefined ? { maxIdLength: vars.RUNTREE_MAX_ID_LENGTH } : {}),
     ...(vars.RUNTREE_MAX_AWAIT_TIMEOUT_MS !== undefined ? { maxTimeoutMs: vars.RUNTREE_MAX_AWAIT_TIMEOUT_MS } : {}),
+    ...(vars.RUNTREE_LIST_PAGE_SIZE !== undefined ? { maxListLimit: vars.RUNTREE_LIST_PAGE_SIZE } : {}),
   };
   if (validation.maxIdLength < MIN_ID_LENGTH) {
     return E.left(`RUNTREE_MAX_ID_LENGTH must be at least ${MIN_ID_LENGTH}: the ids Runtree creates are UUIDs of ${MIN_ID_LENGTH} characters`);
@@ -156,9 +167,12 @@ export function loadRuntreeConfig(env: NodeJS.ProcessEnv): ConfigResult {
   }
   const vars = decoded.right;
   const store = vars.RUNTREE_STORE ?? 'sqlite';
+  const sqlitePath = vars.RUNTREE_SQLITE_PATH ?? resolve('data', 'runtree.db');
   if (store === 'esdb' && !vars.EVENTSTORE_CONNECTION_STRING) {
     return { ok: false, error: 'RUNTREE_STORE=esdb needs EVENTSTORE_CONNECTION_STRING (e.g. esdb://localhost:2113?tls=false)' };
   }
+  const readStore = readStoreOf(vars);
+  if (E.isLeft(readStore)) return { ok: false, error: readStore.left };
   if (vars.RUNTREE_BUS_PREFIX !== undefined && !/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(vars.RUNTREE_BUS_PREFIX)) {
     return { ok: false, error: 'RUNTREE_BUS_PREFIX must be dot-separated words of letters, digits, _ and -' };
   }
@@ -174,7 +188,12 @@ export function loadRuntreeConfig(env: NodeJS.ProcessEnv): ConfigResult {
     ok: true,
     value: {
       store,
-      sqlitePath: vars.RUNTREE_SQLITE_PATH ?? resolve('data', 'runtree.db'),
+      sqlitePath,
+      readStore: readStore.right,
+      memory: {
+        ...(vars.RUNTREE_STREAM_CACHE_BYTES !== undefined ? { streamCacheBytes: vars.RUNTREE_STREAM_CACHE_BYTES } : {}),
+        ...(vars.RUNTREE_AWAIT_MEMORY_BYTES !== undefined ? { awaitBytes: vars.RUNTREE_AWAIT_MEMORY_BYTES } : {}),
+      },
       httpPort: vars.RUNTREE_HTTP_PORT ?? 3000,
       httpHost: vars.RUNTREE_HTTP_HOST ?? '127.0.0.1',
       natsJetStream: vars.RUNTREE_NATS_JETSTREAM ?? false,
@@ -189,15 +208,41 @@ export function loadRuntreeConfig(env: NodeJS.ProcessEnv): ConfigResult {
   };
 }
 
+/**
+ * The read store: SQLite beside the SQLite journal by default (`runtree.read.db`, or
+ * `RUNTREE_READ_SQLITE_PATH`), or PostgreSQL (`RUNTREE_READ_STORE=postgres` with `RUNTREE_POSTGRES_URL`).
+ */
+function readStoreOf(vars: RuntreeEnv): E.Either<string, ReadStoreOptions> {
+  const kind = vars.RUNTREE_READ_STORE ?? 'sqlite';
+  if (kind === 'sqlite') {
+    if (vars.RUNTREE_POSTGRES_URL !== undefined) return E.left('RUNTREE_POSTGRES_URL is set but RUNTREE_READ_STORE is not postgres: set RUNTREE_READ_STORE=postgres to use it');
+    const journal = vars.RUNTREE_SQLITE_PATH ?? resolve('data', 'runtree.db');
+    return E.right({ kind: 'sqlite', path: vars.RUNTREE_READ_SQLITE_PATH ?? siblingReadStorePath(journal) });
+  }
+  if (!vars.RUNTREE_POSTGRES_URL) return E.left('RUNTREE_READ_STORE=postgres needs RUNTREE_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1:5432/runtree)');
+  if (vars.RUNTREE_READ_SQLITE_PATH !== undefined) return E.left('RUNTREE_READ_SQLITE_PATH is set but RUNTREE_READ_STORE is postgres: the read models live in PostgreSQL');
+  if (vars.RUNTREE_POSTGRES_SCHEMA !== undefined && !/^[a-z_][a-z0-9_]{0,47}$/.test(vars.RUNTREE_POSTGRES_SCHEMA)) {
+    return E.left('RUNTREE_POSTGRES_SCHEMA must be lower-case letters, digits and _ (at most 48), starting with a letter or _');
+  }
+  return E.right({ kind: 'postgres', connectionString: vars.RUNTREE_POSTGRES_URL, ...(vars.RUNTREE_POSTGRES_SCHEMA ? { schema: vars.RUNTREE_POSTGRES_SCHEMA } : {}) });
+}
+
 export function storeOptionsOf(config: RuntreeConfig): StoreOptions {
   return config.store === 'esdb'
     ? { kind: 'esdb', connectionString: config.eventStoreConnectionString! }
     : { kind: 'sqlite', path: config.sqlitePath };
 }
 
-/** For the start-up line: credentials in the connection string are hidden. */
+/** For the start-up line: credentials in connection strings are hidden. */
 export function describeStore(config: RuntreeConfig): string {
-  return config.store === 'esdb'
-    ? `EventStoreDB at ${hideUrlCredentials(config.eventStoreConnectionString ?? '')}`
-    : `the embedded SQLite store at ${config.sqlitePath}`;
+  const journal =
+    config.store === 'esdb' ? `EventStoreDB at ${hideUrlCredentials(config.eventStoreConnectionString ?? '')}` : `the embedded SQLite store at ${config.sqlitePath}`;
+  const { readStore } = config;
+  const reads =
+    readStore.kind === 'postgres'
+      ? `PostgreSQL at ${hideUrlCredentials(readStore.connectionString)} (schema ${readStore.schema ?? 'runtree'})`
+      : readStore.kind === 'sqlite'
+        ? `SQLite at ${readStore.path}`
+        : 'a read store given by the caller';
+  return `${journal}, read models in ${reads}`;
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConsoleLogger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
 import type { EventStore } from '@runtree/event-store';
+import type { ReadStore } from '@runtree/read-store';
 import type { OrchestrationPolicy } from '@runtree/orchestration';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -21,6 +22,8 @@ export interface CreateAppOptions {
   readonly policy?: OrchestrationPolicy;
   /** A store the caller opened and keeps (closes) itself, instead of the one the config names. */
   readonly store?: EventStore;
+  /** A read store the caller opened and keeps, instead of the one the config names. */
+  readonly readStore?: ReadStore;
 }
 
 function loggerOf(option: CreateAppOptions['logger'], redactor: SecretRedactor): LoggerService | false {
@@ -35,6 +38,7 @@ export async function createRuntreeApp(config: RuntreeConfig, options: CreateApp
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, {
       ...(options.policy ? { policy: options.policy } : {}),
       ...(options.store ? { store: { kind: 'instance', store: options.store } } : {}),
+      ...(options.readStore ? { readStore: { kind: 'instance', store: options.readStore } } : {}),
     }), {
     bodyParser: false,
     // Shutdown must not wait for keep-alive clients; open journal tails are ended before (JournalTails).

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import type { EventStore } from '@runtree/event-store';
-import { EVENT_STORE } from '@runtree/orchestration';
+import { EVENT_STORE, type RunPage } from '@runtree/orchestration';
 import { brokersAvailable, busConfig, natsCaller, startBusApp, uniquePrefix, type BusCaller } from './bus-harness.js';
 
 const describeWithBrokers = (await brokersAvailable()) ? describe : describe.skip;
@@ -53,6 +53,28 @@ describeWithBrokers('bus intake on NATS', () => {
     expect(await bus.value('session.close', { sessionId: session.sessionId })).toMatchObject({ status: 'closed' });
   });
 
+  it('lists runs with run.list: filters in options, newest first, a page at a time, payloads only when asked', async () => {
+    const kind = `listed-${prefix}`;
+    const started: string[] = [];
+    for (let index = 0; index < 5; index++) started.push(String((await bus.value('run.start', { options: { kind, input: { index } } })).runId));
+    await bus.value('run.complete', { runId: started[4], output: 'done' });
+    const newestFirst = [...started].reverse();
+
+    const first = await bus.value<RunPage>('run.list', { options: { kind, limit: 3, include: ['input', 'output'] } });
+    expect(first.runs.map((run) => run.runId)).toEqual(newestFirst.slice(0, 3));
+    expect(first.runs[0]).toMatchObject({ kind, status: 'completed', input: { index: 4 }, output: 'done' });
+    expect(first.runs[1]).toMatchObject({ status: 'running', input: { index: 3 } });
+    expect(first.nextCursor).toEqual(expect.any(String));
+
+    const second = await bus.value<RunPage>('run.list', { options: { kind, limit: 3, cursor: first.nextCursor } });
+    expect(second.runs.map((run) => run.runId)).toEqual(newestFirst.slice(3));
+    expect(second.runs[0]).not.toHaveProperty('input');
+    expect(second.nextCursor).toBeUndefined();
+
+    expect(await bus.value<RunPage>('run.list', { options: { kind, status: 'completed' } })).toEqual({ runs: [expect.objectContaining({ runId: started[4] })] });
+    expect((await bus.value<RunPage>('run.list', {})).runs[0]).toMatchObject({ runId: started[4] });
+  });
+
   it('answers an unknown run with a not_found error reply', async () => {
     const reply = await bus.call('run.status', { runId: 'no-such-run' });
     expect(reply).toEqual({ ok: false, error: { code: 'not_found', message: expect.stringContaining('no-such-run'), details: { runId: 'no-such-run' } } });
@@ -64,6 +86,11 @@ describeWithBrokers('bus intake on NATS', () => {
     ['a payload that is not an object', 'run.status', 'run-1', 'invalid_option', 'payload'],
     ['a field the payload does not have', 'run.status', { runId: 'r', verbose: true }, 'unsupported_option', 'verbose'],
     ['a malformed option inside options', 'run.start', { options: { metadata: 'nope' } }, 'invalid_option', 'metadata'],
+    ['a listing filter of the wrong value', 'run.list', { options: { status: 'done' } }, 'invalid_option', 'status'],
+    ['a listing page over maxListLimit', 'run.list', { options: { limit: 1_001 } }, 'invalid_option', 'limit'],
+    ['a cursor no page gave', 'run.list', { options: { cursor: 'not-a-cursor' } }, 'invalid_option', 'cursor'],
+    ['an unknown listing filter', 'run.list', { options: { owner: 'me' } }, 'unsupported_option', 'owner'],
+    ['a listing filter outside options', 'run.list', { status: 'running' }, 'unsupported_option', 'status'],
   ])('answers %s with an error reply naming the field', async (_case, operation, payload, code, field) => {
     const reply = await bus.call(operation as 'run.status', payload);
     expect(reply).toEqual({ ok: false, error: { code, message: expect.stringContaining(field), details: expect.objectContaining({ field }) } });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import amqplib from 'amqplib';
 import type { EventStore } from '@runtree/event-store';
-import { EVENT_STORE } from '@runtree/orchestration';
+import { EVENT_STORE, type RunPage } from '@runtree/orchestration';
 import { busNames } from '../../../apps/runtree/src/bus/index.js';
 import { RABBITMQ_COMMAND_PREFETCH } from '../../../apps/runtree/src/bus/bus-transports.js';
 import {
@@ -58,6 +58,25 @@ describeWithBrokers('bus intake on RabbitMQ', () => {
     expect(await bus.value('run.collect', { runId: run.runId })).toMatchObject({ children: [{ run: { runId: spawned.run.runId } }, { run: { runId: delegated.runId } }] });
     expect(await bus.value('run.cancel', { runId: run.runId })).toMatchObject({ cancelled: expect.arrayContaining([run.runId, spawned.run.runId]) });
     // Every command was acknowledged once served: nothing waits in the queue.
+    expect(await readyCommands(prefix)).toBe(0);
+  });
+
+  it('lists runs with run.list: a tree by its root, newest first, two pages, and an error reply naming a bad filter', async () => {
+    const root = await bus.value('run.start', { options: { kind: 'listed-root' } });
+    const children: string[] = [];
+    for (let index = 0; index < 3; index++) children.push(String((await bus.value<{ run: Value }>('run.spawn', { parent: root.runId, options: { kind: 'listed-child' } })).run.runId));
+
+    const first = await bus.value<RunPage>('run.list', { options: { rootRunId: root.runId, limit: 2, include: ['metadata'] } });
+    expect(first.runs.map((run) => run.runId)).toEqual([children[2], children[1]]);
+    expect(first.runs[0]).toMatchObject({ kind: 'listed-child', parentRunId: root.runId, metadata: { orchestrator: expect.objectContaining({ parentRunId: root.runId }) } });
+    const second = await bus.value<RunPage>('run.list', { options: { rootRunId: root.runId, limit: 2, cursor: first.nextCursor } });
+    expect(second.runs.map((run) => run.runId)).toEqual([children[0], root.runId]);
+    expect(second.nextCursor).toBeUndefined();
+
+    expect(await bus.call('run.list', { options: { rootRunId: root.runId, createdAfter: 'last week' } })).toEqual({
+      ok: false,
+      error: { code: 'invalid_option', message: expect.stringContaining('createdAfter'), details: expect.objectContaining({ field: 'createdAfter' }) },
+    });
     expect(await readyCommands(prefix)).toBe(0);
   });
 

@@ -3,7 +3,8 @@
 // started again on the same port with the same log, twice, while workers spawn and complete runs,
 // two awaiters wait and an SSE client follows the root's journal. No service restart in between.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ProjectionRunner, type AwaitResult, type Child, type JournalEntry } from '@runtree/orchestration';
+import type { ReadStore } from '@runtree/read-store';
+import { READ_STORE, type AwaitResult, type Child, type JournalEntry } from '@runtree/orchestration';
 import { startEsdbDouble, type EsdbDouble } from '../../support/esdb-double/index.js';
 import { delay } from '../../support/orchestrator-expect.js';
 import { startHttpApp, TEST_ADMIN_TOKEN, type HttpApp } from '../http/http-app.js';
@@ -138,10 +139,10 @@ describe('store outage mid-run [EventStoreDB protocol double stopped and started
     expect(new Set(children.map((child) => child.run.runId)).size).toBe(children.length);
 
     // The live read models equal a replay of the journal.
-    const projection = service.app.get(ProjectionRunner);
-    const live = projection.readModels.snapshot();
+    const readStore = service.app.get<ReadStore>(READ_STORE);
+    const live = await readStore.dump();
     await service.http.post('/admin/rebuild').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).expect(200);
-    expect(projection.readModels.snapshot()).toEqual(live);
+    expect(await readStore.dump()).toEqual(live);
 
     const failed = ledger.sent.filter((entry) => entry.status === 503);
     const slowest = Math.max(...duringOutages.map((entry) => entry.finishedAt - entry.startedAt));

@@ -47,7 +47,7 @@ describe('store_unavailable with credentials in the EventStoreDB connection stri
       failures.push(await command().then(() => 'succeeded', (error: unknown) => error));
     }
     // The projection has logged its lost subscription by now.
-    await eventually(async () => expect(logger.lines.join('\n')).toMatch(/Projection subscription failed/));
+    await eventually(async () => expect(logger.lines.join('\n')).toMatch(/Projection failed/));
     await double.start();
 
     for (const failure of failures) {

@@ -45,6 +45,7 @@ function violations(value: unknown, schema: Schema, path = '$'): string[] {
 
 const httpApiRoutes = [
   'POST /runs',
+  'GET /runs',
   'GET /runs/{runId}',
   'GET /runs/{runId}/status',
   'GET /runs/{runId}/children',
@@ -111,6 +112,7 @@ describe('/docs', () => {
     const status = await h.http.get(`/runs/${(child.body as Child).run.runId}/status`).expect(200);
     const collected = await h.http.get(`/runs/${runId}?includeDescendants=true`).expect(200);
     const cancelled = await h.http.post(`/runs/${runId}/cancel`).send({ reason: 'r' }).expect(200);
+    const listed = await h.http.get(`/runs?rootRunId=${runId}&include=metadata,input,output&limit=2`).expect(200);
     const notFound = await h.http.get('/runs/nope').expect(404);
     const cleared = await h.http.post('/admin/clear').auth(TEST_ADMIN_TOKEN, { type: 'bearer' }).expect(200);
 
@@ -125,6 +127,7 @@ describe('/docs', () => {
       ['get', '/runs/{runId}/status', 200, status.body],
       ['get', '/runs/{runId}', 200, collected.body],
       ['post', '/runs/{runId}/cancel', 200, cancelled.body],
+      ['get', '/runs', 200, listed.body],
       ['get', '/runs/{runId}', 404, notFound.body],
       ['post', '/admin/clear', 200, cleared.body],
     ];
@@ -132,5 +135,7 @@ describe('/docs', () => {
       expect([method, path, violations(body, documented(method, path, code))]).toEqual([method, path, []]);
     }
     expect((collected.body as { journal: unknown[] }).journal.length).toBeGreaterThan(0);
+    // The newest two of the tree: the delegation (cancelled with the tree) and the completed child.
+    expect(listed.body).toMatchObject({ runs: [{ status: 'cancelled', input: 'x', cancelReason: expect.anything() }, { status: 'completed', output: 1 }], nextCursor: expect.any(String) });
   });
 });

@@ -20,9 +20,9 @@ describe('GET /health [sqlite]', () => {
 
     expect(response.body).toMatchObject({
       status: 'ok',
-      details: { store: { status: 'up' }, projection: { status: 'up', lag: 0 } },
+      details: { store: { status: 'up' }, 'read-store': { status: 'up', kind: 'sqlite' }, projection: { status: 'up', lag: 0, role: 'projector' } },
     });
-    expect(Object.keys(response.body.details)).toEqual(['store', 'projection']);
+    expect(Object.keys(response.body.details)).toEqual(['store', 'read-store', 'projection']);
     expect(response.headers['cache-control']).toBe('no-cache, no-store, must-revalidate');
   });
 

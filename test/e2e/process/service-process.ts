@@ -1,11 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import type { RecoveryReport } from '../../../libs/orchestration/src/recovery/startup-recovery.js';
+import { ensureBuilt } from '../../support/build-once.js';
 import { TEST_ADMIN_TOKEN } from './runtree-client.js';
 
 const repo = resolve(import.meta.dirname, '../../..');
@@ -13,7 +13,7 @@ const repo = resolve(import.meta.dirname, '../../..');
  * The service is built into its own folder (see tsconfig.service.json): `nest build runtree` into
  * dist/ would first delete dist/, and with it the CLI that test/cli runs from other workers.
  */
-const SERVICE_MAIN = join(repo, 'dist/e2e-process/apps/runtree/src/main.js');
+export const SERVICE_MAIN = join(repo, 'dist/e2e-process/apps/runtree/src/main.js');
 const LISTENING = /^Runtree listening on (http:\/\/\S+)$/;
 /** Start-up recovery's log line, printed only when it repaired something. */
 const RECOVERED = /Recovered after restart: (\{[^}]*\})/;
@@ -22,9 +22,14 @@ const START_TIMEOUT_MS = 60_000;
 /** Lines of output kept to explain a service that would not start. */
 const KEPT_LINES = 20;
 
-/** Builds the service from the current sources; only this folder's spec builds into that folder. */
-export async function buildService(): Promise<void> {
-  await promisify(execFile)('npx', ['nest', 'build', 'runtree', '-p', 'test/e2e/process/tsconfig.service.json'], { cwd: repo });
+/** Builds the service from the current sources unless the build there is newer; every spec that runs it shares the one build. */
+export function buildService(): Promise<void> {
+  return ensureBuilt({
+    name: 'service',
+    command: ['nest', 'build', 'runtree', '-p', 'test/e2e/process/tsconfig.service.json'],
+    main: SERVICE_MAIN,
+    sources: ['apps/runtree/src', 'libs/orchestration/src', 'libs/event-store/src', 'libs/read-store/src'],
+  });
 }
 
 export interface ServiceProcess {

@@ -30,6 +30,7 @@ const optionsOf: Partial<Record<BusOperation, OptionsName>> = {
   'run.delegate': 'delegate',
   'step.start': 'startStep',
   'run.collect': 'collect',
+  'run.list': 'listRuns',
   'session.open': 'openSession',
   'thread.start': 'startThread',
 };

@@ -146,3 +146,84 @@ export function unknownKey(known: readonly string[]): fc.Arbitrary<string> {
     .oneof(fc.constantFrom(...trickyKeys, ...(lookalikes.length > 0 ? lookalikes : ['x'])), hostileText({ minLength: 1, maxLength: 12 }))
     .filter((key) => !known.includes(key));
 }
+
+/** Text no listing timestamp is: no date, a time without an offset, days no month has, parts out of range. */
+export const invalidTimestampText: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(
+    '',
+    'yesterday',
+    '2026-13-01',
+    '2026-12-00',
+    '2026-02-30',
+    '2025-02-29',
+    '2026-04-31T10:00:00Z',
+    '2026-12-01T10:00',
+    '2026-12-01 10:00:00Z',
+    '2026-12-01Z',
+    '2026-12-01T25:00Z',
+    '2026-12-01T10:60Z',
+    '2026-12-01T10:00:00+24:00',
+    '2026-12-01T10:00:00.Z',
+    '2026-12-01T10:00:00.1234567890Z',
+    '1796119200000',
+    '20261201',
+    '2026-12-1',
+    '+002026-12-01',
+    ' 2026-12-01',
+  ),
+  hostileText({ minLength: 1, maxLength: 20 }).filter((text) => !/^\d{4}-\d{2}-\d{2}/.test(text)),
+);
+
+/** A listing's `limit` that is no integer from 1 to maxListLimit, as a bus payload carries it. */
+export const invalidPageSize: fc.Arbitrary<unknown> = fc.oneof(
+  fc.integer({ min: -1_000_000, max: 0 }),
+  fc.integer({ min: limits.maxListLimit + 1, max: Number.MAX_SAFE_INTEGER }),
+  fc.double({ noInteger: true }),
+  fc.constantFrom(Infinity, NaN, 2 ** 53, '10', '', null, true, [10], { limit: 10 }),
+);
+
+/** The same as query text: not digits, or digits out of range. */
+export const invalidPageSizeText: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('0', 'abc', '-1', '1.5', '1e3', '0x10', ' 5', '5 ', '+5', '', '٣', 'null', '[]', '9'.repeat(400)),
+  fc.integer({ min: limits.maxListLimit + 1, max: 999_999_999 }).map(String),
+);
+
+const cursorOf = (content: unknown): string => Buffer.from(JSON.stringify(content)).toString('base64url');
+
+/** Text that is no cursor of a page: not base64url, too long, or base64url of anything but `{ v: 1, k: <positive safe integer> }`. */
+export const invalidCursorText: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(
+    '',
+    'not a cursor',
+    '=',
+    'x'.repeat(65),
+    cursorOf({ v: 2, k: 1 }),
+    cursorOf({ v: 1, k: 0 }),
+    cursorOf({ v: 1, k: -5 }),
+    cursorOf({ v: 1, k: 1.5 }),
+    cursorOf({ v: 1, k: 2 ** 53 }),
+    cursorOf({ v: 1, k: '1' }),
+    cursorOf({ v: 1 }),
+    cursorOf({ k: 1 }),
+    cursorOf([1, 1]),
+    cursorOf(null),
+  ),
+  // Hostile characters are outside the base64url alphabet.
+  fc.tuple(fc.stringMatching(/^[A-Za-z0-9_-]{0,20}$/), fc.constantFrom(...hostileCharacters)).map(([text, bad]) => `${text}${bad}`),
+);
+
+const includeNames = ['metadata', 'input', 'output'];
+
+/** `include` that is no list of metadata, input, output. */
+export const invalidInclude: fc.Arbitrary<unknown> = fc.oneof(
+  nonObjectJson.filter((value) => !Array.isArray(value)),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }),
+  fc.constantFrom(['inputs'], ['INPUT'], ['input', 'steps'], [''], ['input,output'], [1], [null], [['input']]),
+  fc.array(hostileText({ maxLength: 10 }), { minLength: 1, maxLength: 3 }).filter((items) => items.some((item) => !includeNames.includes(item))),
+);
+
+/** The same as query text (comma-separated); the empty text is a valid empty list. */
+export const invalidIncludeText: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('inputs', 'INPUT', 'input,,output', ',', 'input,steps', 'input output', 'input;output', ' input', 'output,'),
+  hostileText({ minLength: 1, maxLength: 12 }).filter((text) => text.split(',').some((item) => !includeNames.includes(item))),
+);

@@ -5,6 +5,7 @@ import type { FuzzRequest, Refusal } from './http-fuzz.js';
 import { hostileText, invalidIdPathSegment, invalidIdString, invalidTimeoutText, jsonText, nested, unknownKey, validId } from './hostile-values.js';
 import { defectOf, preview, validInput } from './input-fields.js';
 import type { Fixture } from './fixture.js';
+import { badOptionQueries, urlSafe, validQueryPairs } from './option-queries.js';
 import { paramError, paramsOf, pathOf, reservedQueryKeys, type HttpRoute, type QueryShape } from './http-routes.js';
 
 /** A hostile request and how it must be refused. */
@@ -155,17 +156,15 @@ function queryString(pairs: readonly (readonly [string, string])[]): string {
   return `?${pairs.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&')}`;
 }
 
-const noLoneSurrogate = (text: string) => !/[\ud800-\udfff]/.test(text.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''));
-
-/** Unknown keys, booleans that are not `true`/`false`, repeated keys, and timeouts that are no non-negative integer within the maximum. */
+/** Unknown keys, booleans that are not `true`/`false`, options the facade refuses (as text), repeated keys, and timeouts that are no non-negative integer within the maximum. */
 function queryCases(route: HttpRoute, fixture: Fixture): fc.Arbitrary<HttpCase> | undefined {
   const query: QueryShape | undefined = route.query;
   if (query === undefined) return undefined;
   const url = pathOf(route, fixture);
-  const known = [...query.booleans, ...(query.timeout ? [query.timeout] : []), ...reservedQueryKeys];
-  const text = hostileText({ maxLength: 12 }).filter(noLoneSurrogate);
+  const known = [...query.booleans, ...(query.timeout ? [query.timeout] : []), ...(query.options?.fields.map((field) => field.name) ?? []), ...reservedQueryKeys];
+  const text = hostileText({ maxLength: 12 }).filter(urlSafe);
   const cases: fc.Arbitrary<HttpCase>[] = [
-    fc.tuple(unknownKey(known).filter(noLoneSurrogate), text).map(([key, value]) => ({
+    fc.tuple(unknownKey(known).filter(urlSafe), text).map(([key, value]) => ({
       label: `unknown query key ${preview(key)}`,
       request: withBody(route, url, queryString([[key, value]])),
       refusal: { statuses: [400], codes: ['unsupported_option'], fields: [fieldPath('', key)] },
@@ -184,6 +183,24 @@ function queryCases(route: HttpRoute, fixture: Fixture): fc.Arbitrary<HttpCase> 
         request: withBody(route, url, queryString([[key, first], [key, second]])),
         refusal: { statuses: [400], codes: ['invalid_option'], fields: [key] },
       })),
+    );
+  }
+  const options = query.options;
+  if (options !== undefined) {
+    cases.push(
+      badOptionQueries(options).map(({ field, pairs, bad }) => ({
+        label: `${field.name}=${preview(bad)}`,
+        request: withBody(route, url, queryString(pairs)),
+        refusal: { statuses: [400], codes: ['invalid_option'], fields: [field.name] },
+      })),
+      fc.constantFrom(...options.fields).chain((field) => {
+        const once = validQueryPairs({ fields: [{ ...field, required: true }], refusedKeys: [] });
+        return fc.tuple(validQueryPairs(options, [field.name]), once, once).map(([others, first, second]) => ({
+          label: `${field.name} repeated`,
+          request: withBody(route, url, queryString([...others, ...first, ...second])),
+          refusal: { statuses: [400], codes: ['invalid_option'], fields: [field.name] },
+        }));
+      }),
     );
   }
   const timeout = query.timeout;

@@ -10,6 +10,8 @@ export interface QueryShape {
   readonly booleans: readonly string[];
   /** The one key taking a timeout, when the route has one (required then). */
   readonly timeout?: string;
+  /** Keys taking the facade's options as text (a listing's filters), read from its codec. */
+  readonly options?: InputShape;
 }
 
 export interface HttpRoute {
@@ -28,6 +30,7 @@ const parentParam = { runId: { field: 'parent', code: 'invalid_parent' as const 
 
 export const apiRoutes: readonly HttpRoute[] = [
   { method: 'POST', template: '/runs', body: inputShape('startRun') },
+  { method: 'GET', template: '/runs', query: { booleans: [], options: inputShape('listRuns') } },
   { method: 'GET', template: '/runs/:runId', query: { booleans: ['includeSteps', 'includeJournal', 'includeDescendants'] } },
   { method: 'GET', template: '/runs/:runId/status', query: { booleans: [] } },
   { method: 'GET', template: '/runs/:runId/children', query: { booleans: [] }, paramErrors: parentParam },

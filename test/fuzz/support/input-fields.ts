@@ -2,12 +2,17 @@ import type * as t from 'io-ts';
 import fc from 'fast-check';
 import { defaultValidationLimits, fieldPath, type ErrorCode } from '@runtree/orchestration';
 import { ObjectType } from '../../../libs/orchestration/src/validation/object-codec.js';
+import { encodeCursor } from '../../../libs/orchestration/src/validation/list-codecs.js';
 import { inputCodecs, type InputCodecs } from '../../../libs/orchestration/src/validation/option-codecs.js';
 import {
   hostileText,
+  invalidCursorText,
   invalidIdString,
+  invalidInclude,
   invalidLabel,
+  invalidPageSize,
   invalidTimeoutNumber,
+  invalidTimestampText,
   nested,
   NestedJson,
   nonObjectJson,
@@ -21,7 +26,22 @@ import {
 // Every field of every input, read from the codecs themselves: a field added to a codec is fuzzed
 // without touching this suite, and a codec of a kind this file does not know fails the suite.
 
-export type FieldKind = 'id' | 'substrateId' | 'label' | 'metadata' | 'payload' | 'sessionTarget' | 'threadTarget' | 'boolean' | 'parent' | 'timeout';
+export type FieldKind =
+  | 'id'
+  | 'substrateId'
+  | 'label'
+  | 'metadata'
+  | 'payload'
+  | 'sessionTarget'
+  | 'threadTarget'
+  | 'boolean'
+  | 'parent'
+  | 'timeout'
+  | 'runStatus'
+  | 'timestamp'
+  | 'pageSize'
+  | 'cursor'
+  | 'include';
 
 const kindOfCodecName: { readonly [codecName: string]: FieldKind } = {
   'an id': 'id',
@@ -32,6 +52,11 @@ const kindOfCodecName: { readonly [codecName: string]: FieldKind } = {
   'session target': 'sessionTarget',
   'thread target': 'threadTarget',
   'a boolean': 'boolean',
+  'a run status': 'runStatus',
+  'an ISO-8601 timestamp': 'timestamp',
+  'a page size': 'pageSize',
+  'a cursor': 'cursor',
+  'payloads to include': 'include',
 };
 
 export interface InputField {
@@ -46,7 +71,7 @@ export interface InputShape {
   readonly refusedKeys: readonly string[];
 }
 
-export type OptionsName = 'command' | 'startRun' | 'spawn' | 'delegate' | 'collect' | 'openSession' | 'startThread' | 'startStep';
+export type OptionsName = 'command' | 'startRun' | 'spawn' | 'delegate' | 'collect' | 'openSession' | 'startThread' | 'startStep' | 'listRuns';
 
 function kindOf(name: string, codec: t.Decoder<unknown, unknown>): FieldKind {
   const kind = kindOfCodecName[codec.name];
@@ -88,12 +113,17 @@ const codeOfKind: { readonly [K in FieldKind]: ErrorCode } = {
   threadTarget: 'invalid_thread_target',
   parent: 'invalid_parent',
   timeout: 'invalid_timeout',
+  runStatus: 'invalid_option',
+  timestamp: 'invalid_option',
+  pageSize: 'invalid_option',
+  cursor: 'invalid_option',
+  include: 'invalid_option',
 };
 
 const nonBooleanJson = fc.oneof(nonStringJson.filter((value) => typeof value !== 'boolean'), fc.constantFrom('true', 'false', '', 'yes'));
 const anyJson = fc.jsonValue({ maxDepth: 2 });
 
-interface BadValue {
+export interface BadValue {
   readonly value: unknown;
   readonly oversized?: boolean;
 }
@@ -130,8 +160,20 @@ function isObjectWith(value: unknown, key: string): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, key);
 }
 
+const runStatuses = ['running', 'completed', 'failed', 'cancelled'];
+
+/** Milliseconds whose ISO text has a four-digit year, whatever offset is added to it. */
+const timestampMs = fc.integer({ min: Date.parse('0001-01-02'), max: Date.parse('9999-12-30') });
+
+/** A timestamp as a caller may write it: in UTC, a date alone, or with an offset. */
+const validTimestamp: fc.Arbitrary<string> = fc.oneof(
+  timestampMs.map((ms) => new Date(ms).toISOString()),
+  timestampMs.map((ms) => new Date(ms).toISOString().slice(0, 10)),
+  timestampMs.map((ms) => `${new Date(ms + 330 * 60_000).toISOString().slice(0, 16)}+05:30`),
+);
+
 /** Values a field of `kind` must refuse. */
-function badValueOf(kind: FieldKind): fc.Arbitrary<BadValue> {
+export function badValueOf(kind: FieldKind): fc.Arbitrary<BadValue> {
   switch (kind) {
     case 'id':
       return fc.oneof(nonStringJson, invalidIdString).map(plain);
@@ -157,6 +199,16 @@ function badValueOf(kind: FieldKind): fc.Arbitrary<BadValue> {
       return fc.oneof(nonStringJson.filter((value) => !isObjectWith(value, 'runId')), invalidIdString, fc.oneof(invalidIdString, nonStringJson).map((runId) => ({ runId }))).map(plain);
     case 'timeout':
       return invalidTimeoutNumber.map(plain);
+    case 'runStatus':
+      return fc.oneof(nonStringJson, fc.constantFrom('', 'done', 'RUNNING', 'running ', 'canceled'), hostileText({ maxLength: 12 }).filter((text) => !runStatuses.includes(text))).map(plain);
+    case 'timestamp':
+      return fc.oneof(nonStringJson, invalidTimestampText).map(plain);
+    case 'pageSize':
+      return invalidPageSize.map(plain);
+    case 'cursor':
+      return fc.oneof(nonStringJson, invalidCursorText).map(plain);
+    case 'include':
+      return invalidInclude.map(plain);
   }
 }
 
@@ -182,6 +234,16 @@ export function goodValueOf(kind: FieldKind): fc.Arbitrary<unknown> {
       return fc.oneof(validId, validId.map((runId) => ({ runId, status: 'running' })));
     case 'timeout':
       return fc.constantFrom(0, 1);
+    case 'runStatus':
+      return fc.constantFrom(...runStatuses);
+    case 'timestamp':
+      return validTimestamp;
+    case 'pageSize':
+      return fc.integer({ min: 1, max: defaultValidationLimits.maxListLimit });
+    case 'cursor':
+      return fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }).map(encodeCursor);
+    case 'include':
+      return fc.subarray(['metadata', 'input', 'output']);
   }
 }
 

@@ -1,5 +1,5 @@
-import { OrchestratorError, type Link, type Orchestrator, type Run } from '@runtree/orchestration';
-import type { ReadModels } from '@runtree/orchestration';
+import type { ReadStore } from '@runtree/read-store';
+import { linkOf, OrchestratorError, runOf, type Link, type Orchestrator, type Run } from '@runtree/orchestration';
 
 /** What the lineage and status read models say about one run: what replay prints and compares. */
 export interface RunView {
@@ -13,17 +13,17 @@ export interface RunView {
   readonly activeChildCount: number;
 }
 
-export function replayedView(models: ReadModels, runId: string): RunView | undefined {
-  const entry = models.getRun(runId);
-  if (entry === undefined) return undefined;
+export async function replayedView(models: ReadStore, runId: string): Promise<RunView | undefined> {
+  const [record, self, children] = await Promise.all([models.run(runId), models.child(runId), models.children(runId)]);
+  if (record === undefined) return undefined;
   return {
-    run: entry.run,
-    link: entry.link ?? null,
-    children: [...entry.childIds],
-    stepCount: entry.stepCount,
-    activeStepCount: entry.activeStepCount,
-    childCount: entry.childCount,
-    activeChildCount: entry.activeChildCount,
+    run: runOf(record),
+    link: self === undefined ? null : linkOf(self.link),
+    children: children.map((child) => child.run.runId),
+    stepCount: record.stepCount,
+    activeStepCount: record.activeStepCount,
+    childCount: record.childCount,
+    activeChildCount: record.activeChildCount,
   };
 }
 
@@ -50,7 +50,10 @@ export async function liveView(orchestrator: Orchestrator, runId: string): Promi
 }
 
 /** Every replayed run, each tree root first and then its descendants depth-first, siblings oldest first. */
-export function replayedViews(models: ReadModels, runIds: readonly string[]): RunView[] {
-  const roots = runIds.filter((runId) => models.getRun(runId)?.link === undefined);
-  return roots.flatMap((root) => [root, ...models.descendantIds(root)]).map((runId) => replayedView(models, runId)!);
+export async function replayedViews(models: ReadStore, runIds: readonly string[]): Promise<RunView[]> {
+  const cores = await Promise.all(runIds.map((runId) => models.runCore(runId)));
+  const roots = runIds.filter((_, index) => cores[index]?.linked === false);
+  const order: string[] = [];
+  for (const root of roots) order.push(root, ...(await models.descendants(root)).map((child) => child.run.runId));
+  return Promise.all(order.map(async (runId) => (await replayedView(models, runId))!));
 }

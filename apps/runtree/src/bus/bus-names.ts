@@ -13,6 +13,7 @@ export const busOperations = [
   'run.collect',
   'run.children',
   'run.await',
+  'run.list',
   'session.open',
   'session.close',
   'thread.start',

@@ -24,6 +24,7 @@ export const busOperationCalls: { readonly [K in BusOperation]: OperationCall<K>
   'run.collect': (orchestrator, p) => orchestrator.collect(p.runId, p.options),
   'run.children': (orchestrator, p) => orchestrator.listChildren(p.parent),
   'run.await': (orchestrator, p) => orchestrator.await(p.runId, p.timeoutMs),
+  'run.list': (orchestrator, p) => orchestrator.listRuns(p.options),
   'session.open': (orchestrator, p) => orchestrator.openSession(p.options),
   'session.close': (orchestrator, p) => orchestrator.closeSession(p.sessionId, commandOptions(p)),
   'thread.start': (orchestrator, p) => orchestrator.startThread(p.sessionId, p.options),

@@ -27,6 +27,7 @@ export const busPayloads = {
   'run.collect': payload('run.collect', { runId: t.unknown }, { options: t.unknown }),
   'run.children': payload('run.children', { parent: t.unknown }, {}),
   'run.await': payload('run.await', { runId: t.unknown, timeoutMs: t.unknown }, {}),
+  'run.list': payload('run.list', {}, { options: t.unknown }),
   'session.open': payload('session.open', {}, { options: t.unknown }),
   'session.close': payload('session.close', { sessionId: t.unknown }, commandIds),
   'thread.start': payload('thread.start', { sessionId: t.unknown }, { options: t.unknown }),

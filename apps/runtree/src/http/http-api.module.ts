@@ -6,6 +6,7 @@ import { ErrorEnvelopeFilter } from './error-envelope.filter.js';
 import { JournalController } from './journal.controller.js';
 import { JournalPages } from './journal-pages.js';
 import { JournalTails } from './journal-tail.js';
+import { RunListingController } from './run-listing.controller.js';
 import { RunsController } from './runs.controller.js';
 import { SessionsController } from './sessions.controller.js';
 import { StepsController } from './steps.controller.js';
@@ -15,7 +16,7 @@ import { StepsController } from './steps.controller.js';
  * configuration and the bearer-token guard come from `SecurityModule`.
  */
 @Module({
-  controllers: [RunsController, StepsController, JournalController, SessionsController, AdminController],
+  controllers: [RunListingController, RunsController, StepsController, JournalController, SessionsController, AdminController],
   providers: [JournalTails, JournalPages, ClientSlots, { provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
 })
 export class HttpApiModule {}

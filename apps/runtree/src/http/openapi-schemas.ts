@@ -173,6 +173,28 @@ export const apiSchemas = {
     runId: string,
     cancelled: { type: 'array', items: string, description: 'The runs this call cancelled, descendants before their ancestors' },
   }),
+  ListedRun: object(['runId', 'kind', 'status', 'createdAt', 'updatedAt', 'revision'], {
+    runId: string,
+    kind: string,
+    status: runStatus,
+    metadata: { ...jsonObject, description: 'Only with include=metadata' },
+    input: { ...json, description: 'Only with include=input' },
+    output: { ...json, description: 'Only with include=output' },
+    error: { ...json, description: 'Only with include=output' },
+    cancelReason: { ...json, description: 'Only with include=output' },
+    sessionId: string,
+    threadId: string,
+    parentRunId: string,
+    relation,
+    substrate,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    revision: { type: 'string', description: "Revision of the run's stream this view reflects" },
+  }),
+  RunPage: object(['runs'], {
+    runs: { type: 'array', items: componentRef('ListedRun'), description: 'Newest first' },
+    nextCursor: { type: 'string', description: 'Present when more runs follow: the `cursor` of the next page' },
+  }),
   Ok: object(['ok'], { ok: { type: 'boolean', enum: [true] } }),
   ErrorEnvelope: object(['error'], {
     error: object(['code', 'message', 'details'], {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { EventStore } from '@runtree/event-store';
-import { EVENT_STORE, ProjectionRunner, RunWatchers } from '@runtree/orchestration';
+import type { ReadStore } from '@runtree/read-store';
+import { EVENT_STORE, ProjectionRunner, READ_STORE, RunWatchers } from '@runtree/orchestration';
 
 /**
  * The orchestration module's parts that health and metrics read, looked up when asked for.
@@ -14,6 +15,10 @@ export class OrchestrationInternals {
 
   get store(): EventStore {
     return this.moduleRef.get<EventStore>(EVENT_STORE, { strict: false });
+  }
+
+  get readStore(): ReadStore {
+    return this.moduleRef.get<ReadStore>(READ_STORE, { strict: false });
   }
 
   get projection(): ProjectionRunner {

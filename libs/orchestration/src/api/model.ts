@@ -30,6 +30,19 @@ export interface Run {
   readonly revision: string;
 }
 
+/** A run without its payloads (`metadata`, `input`, `output`, `error`, `cancelReason`). */
+export type RunSummary = Omit<Run, 'metadata' | 'input' | 'output' | 'error' | 'cancelReason'>;
+
+/** A run as `listRuns` gives it: the payloads asked for with `include`, no others. */
+export type ListedRun = RunSummary & Partial<Pick<Run, 'metadata' | 'input' | 'output' | 'error' | 'cancelReason'>>;
+
+/** One page of `listRuns`, newest first. */
+export interface RunPage {
+  readonly runs: ListedRun[];
+  /** Present when more runs follow: pass it as `cursor` for the next page. */
+  readonly nextCursor?: string;
+}
+
 export interface Step {
   readonly stepId: string;
   readonly runId: string;

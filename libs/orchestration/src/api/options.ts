@@ -58,3 +58,26 @@ export interface StartStepOptions extends CommandOptions {
 
 /** A run id, or a run object carrying `runId`. */
 export type ParentRef = string | { readonly runId: string };
+
+/** Payloads `listRuns` can add to each run; `output` brings `error` and `cancelReason` too. */
+export type ListInclude = 'metadata' | 'input' | 'output';
+
+/** Filters of `listRuns`: every one optional, all of them must match. */
+export interface ListRunsOptions {
+  readonly status?: 'running' | 'completed' | 'failed' | 'cancelled';
+  readonly kind?: string;
+  /** Direct children of this run. */
+  readonly parentRunId?: string;
+  /** This root run and every descendant of it. */
+  readonly rootRunId?: string;
+  readonly sessionId?: string;
+  readonly threadId?: string;
+  /** ISO-8601 timestamps, exclusive. */
+  readonly createdAfter?: string;
+  readonly createdBefore?: string;
+  /** Default 100, at most the `maxListLimit` validation limit. */
+  readonly limit?: number;
+  /** `nextCursor` of the previous page. */
+  readonly cursor?: string;
+  readonly include?: readonly ListInclude[];
+}

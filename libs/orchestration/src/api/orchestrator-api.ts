@@ -1,9 +1,10 @@
 import type { JsonValue } from '@runtree/event-store';
-import type { AwaitResult, CancelResult, Child, ChildStatus, CollectResult, Run, Session, Step, Thread } from './model.js';
+import type { AwaitResult, CancelResult, Child, ChildStatus, CollectResult, Run, RunPage, Session, Step, Thread } from './model.js';
 import type {
   CollectOptions,
   CommandOptions,
   DelegateOptions,
+  ListRunsOptions,
   OpenSessionOptions,
   ParentRef,
   SpawnOptions,
@@ -25,6 +26,8 @@ export interface OrchestratorApi {
   listChildren(parent: ParentRef): Promise<Child[]>;
   status(runId: string): Promise<ChildStatus>;
   collect(runId: string, options?: CollectOptions): Promise<CollectResult>;
+  /** Runs matching the filters, newest first, a page at a time (`nextCursor`). */
+  listRuns(options?: ListRunsOptions): Promise<RunPage>;
   /** `signal`: when it aborts, the await stops waiting and rejects with `timeout` (details `aborted: true`). */
   await(runId: string, timeoutMs: number, signal?: AbortSignal): Promise<AwaitResult>;
   cancel(runId: string, reason?: JsonValue, options?: CommandOptions): Promise<CancelResult>;
@@ -39,6 +42,6 @@ export interface OrchestratorApi {
   closeThread(threadId: string, options?: CommandOptions): Promise<Thread>;
   /** Forgets the read models (not the journal) and moves their checkpoint to the end of the log. */
   clear(): Promise<void>;
-  /** Replays the whole journal into fresh read models. */
+  /** Replays the whole journal into fresh read models, swapped in once they have caught up. */
   rebuild(): Promise<void>;
 }

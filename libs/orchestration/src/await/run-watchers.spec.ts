@@ -1,20 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { openSqliteEventStore, type SqliteEventStore, type Subscription } from '@runtree/event-store';
+import { openSqliteReadStore, type SqliteReadStore } from '@runtree/read-store';
+import { defaultMemoryBudget } from '../write/memory-budget.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { EventScript } from '../projections/testing/event-script.js';
 import { RunWatchers, type AwaitOutcome } from './run-watchers.js';
 
 describe('RunWatchers', () => {
   let store: SqliteEventStore;
+  let readStore: SqliteReadStore;
   let runner: ProjectionRunner;
   let watchers: RunWatchers;
   let stoppedSubscriptions: number;
 
   beforeEach(async () => {
     store = openSqliteEventStore({ path: ':memory:' });
-    runner = new ProjectionRunner(store);
-    watchers = new RunWatchers(runner, store);
+    readStore = openSqliteReadStore({ path: ':memory:' });
+    runner = new ProjectionRunner(store, readStore);
+    watchers = new RunWatchers(runner, store, readStore, defaultMemoryBudget);
     stoppedSubscriptions = 0;
     const subscribe = store.subscribeToStream.bind(store);
     jest.spyOn(store, 'subscribeToStream').mockImplementation((streamName, options): Subscription => {
@@ -34,8 +38,12 @@ describe('RunWatchers', () => {
     watchers.onModuleDestroy();
     await runner.stop();
     await store.close();
+    await readStore.close();
     jest.restoreAllMocks();
   });
+
+  /** Waiters join their run's watch once the read models have answered: after this they are counted. */
+  const joined = () => new Promise((resolve) => setImmediate(resolve));
 
   function awaitOutcome(runId: string, timeoutMs: number, signal?: AbortSignal): Promise<AwaitOutcome> {
     return new Promise((resolve) => watchers.await(runId, timeoutMs, resolve, signal));
@@ -65,6 +73,7 @@ describe('RunWatchers', () => {
   // How fast is the bench's to measure (await wake-up p50/p99); here: woken by the event, not by the 60 s timeout.
   it('wakes every waiter with one shared subscription when the terminal event arrives', async () => {
     const waiting = Array.from({ length: 5 }, () => awaitOutcome('r', 60_000));
+    await joined();
     expect(watchers.watcherCount).toBe(1);
     expect(watchers.waiterCount).toBe(5);
 
@@ -117,6 +126,7 @@ describe('RunWatchers', () => {
 
   it('ignores the run events that are not terminal', async () => {
     const waiting = awaitOutcome('r', 60_000);
+    await joined();
     await append(new EventScript().onRun('r', 'StepStarted', { stepId: 's', name: 'n', kind: 'k' }));
     expect(watchers.waiterCount).toBe(1);
     await append(new EventScript().onRun('r', 'RunCompleted', {}));
@@ -129,6 +139,7 @@ describe('RunWatchers', () => {
     const leaving = new AbortController();
     const abandoned = awaitOutcome('r', 60_000, leaving.signal);
     const staying = awaitOutcome('r', 60_000);
+    await joined();
 
     leaving.abort();
     expect(await abandoned).toEqual(E.left(expect.objectContaining({ code: 'timeout', details: { runId: 'r', timeoutMs: 60_000, aborted: true } })));
@@ -144,6 +155,7 @@ describe('RunWatchers', () => {
     const first = new AbortController();
     const second = new AbortController();
     const waiting = [awaitOutcome('r', 60_000, first.signal), awaitOutcome('r', 60_000, second.signal)];
+    await joined();
 
     first.abort();
     second.abort();
@@ -166,6 +178,7 @@ describe('RunWatchers', () => {
     const answered = new Promise<void>((resolve) => {
       watchers.await('r', 60_000, (outcome) => (outcomes.push(outcome), resolve()), leaving.signal);
     });
+    await joined();
     await append(new EventScript().onRun('r', 'RunCompleted', {}));
     await answered;
 
@@ -175,8 +188,39 @@ describe('RunWatchers', () => {
 
   it('releases its waiters when the module is destroyed', async () => {
     const waiting = awaitOutcome('r', 60_000);
+    await joined();
     watchers.onModuleDestroy();
     expect(await waiting).toEqual(E.left(expect.objectContaining({ code: 'store_unavailable' })));
     expect(watchers.watcherCount).toBe(0);
+  });
+});
+
+describe('RunWatchers memory budget', () => {
+  it('refuses an await past its budget with too_many_requests, naming the budget, and takes one again once a watch closes', async () => {
+    const store = openSqliteEventStore({ path: ':memory:' });
+    const readStore = openSqliteReadStore({ path: ':memory:' });
+    const runner = new ProjectionRunner(store, readStore);
+    const budget = { ...defaultMemoryBudget, awaitBytes: 2 * (4096 + 512) };
+    const watchers = new RunWatchers(runner, store, readStore, budget);
+    runner.start();
+    try {
+      await runner.waitFor((await new EventScript().startRun('a').startRun('b').startRun('c').appendTo(store)).position);
+      const awaitOutcome = (runId: string) => new Promise<AwaitOutcome>((resolve) => watchers.await(runId, 60_000, resolve));
+      const first = awaitOutcome('a');
+      const second = awaitOutcome('b');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await awaitOutcome('c')).toEqual(E.left(expect.objectContaining({ code: 'too_many_requests', details: expect.objectContaining({ awaitBytes: budget.awaitBytes, watchedRuns: 2 }) })));
+      await runner.waitFor((await new EventScript().onRun('a', 'RunCompleted', {}).appendTo(store)).position);
+      expect(await first).toEqual(E.right(expect.objectContaining({ status: 'completed' })));
+      const third = awaitOutcome('c');
+      await runner.waitFor((await new EventScript().onRun('b', 'RunCompleted', {}).onRun('c', 'RunCompleted', {}).appendTo(store)).position);
+      expect(await second).toEqual(E.right(expect.objectContaining({ status: 'completed' })));
+      expect(await third).toEqual(E.right(expect.objectContaining({ status: 'completed' })));
+    } finally {
+      watchers.onModuleDestroy();
+      await runner.stop();
+      await store.close();
+      await readStore.close();
+    }
   });
 });

@@ -92,13 +92,13 @@ export class CancelWalk {
     // A retried cancel reports the runs this command id cancelled the first time, in the same order.
     const cancelledEarlierByThisCommand = state.status === 'cancelled' && state.cancelledByCommandId === this.context.commandId;
     // The children's streams in one read, so each child's cancel decides on its cached state.
-    await this.streams.warm(state.children.map(({ link }) => ({ streamName: runStream(link.childRunId), id: link.childRunId })), runDecider);
+    await this.streams.warm(state.children.map(({ childRunId }) => ({ streamName: runStream(childRunId), id: childRunId })), runDecider);
     const subtrees = await Promise.all(
       state.children.map(async (child): Promise<E.Either<DomainError, void>> => {
         const materialized = await this.materializer.ensureMaterialized(runId, child, this.context);
         if (E.isLeft(materialized)) return materialized;
         this.track(materialized.right);
-        return this.cancel(child.link.childRunId, { cancelledByParent: runId, reason: this.givenReason }, { childOf: runId });
+        return this.cancel(child.childRunId, { cancelledByParent: runId, reason: this.givenReason }, { childOf: runId });
       }),
     );
     const failed = subtrees.find(E.isLeft);

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Position } from '@runtree/event-store';
-import type { DomainError } from '../api/errors.js';
+import { domainError, type DomainError } from '../api/errors.js';
 import type { JsonObject } from '../api/model.js';
-import type { LinkState } from '../domain/run/run-state.js';
+import { linkedChildOf, type ChildRef, type LinkedChild } from '../domain/run/run-state.js';
 import { runDecider } from '../domain/run/run-decider.js';
 import { sessionDecider } from '../domain/session/session-decider.js';
 import { threadDecider } from '../domain/thread/thread-decider.js';
@@ -12,8 +12,8 @@ import type { CommandContext } from '../write/event-envelope.js';
 import { StreamRepository } from '../write/stream-repository.js';
 
 /** The lineage a child run carries in `metadata.orchestrator`, beside the caller's metadata. */
-export function childRunMetadata(parentRunId: string, linkState: LinkState): JsonObject {
-  const { link, relation } = linkState;
+export function childRunMetadata(parentRunId: string, linked: LinkedChild): JsonObject {
+  const { link, relation } = linked;
   const { placement } = link;
   return {
     ...link.metadata,
@@ -39,13 +39,13 @@ export function childRunMetadata(parentRunId: string, linkState: LinkState): Jso
 export class ChildMaterializer {
   constructor(private readonly streams: StreamRepository) {}
 
-  async materialize(parentRunId: string, linkState: LinkState, context: CommandContext): Promise<E.Either<DomainError, Position | undefined>> {
-    const { link } = linkState;
+  async materialize(parentRunId: string, linked: LinkedChild, context: CommandContext): Promise<E.Either<DomainError, Position | undefined>> {
+    const { link } = linked;
     const { placement } = link;
     const childRunId = link.childRunId;
-    const childContext: CommandContext = { ...context, commandId: linkState.commandId };
-    const byThisLink = (state: CreatedState) => createdByLink(state, linkState);
-    const options = { idSeed: linkState.eventId, alreadyApplied: byThisLink };
+    const childContext: CommandContext = { ...context, commandId: linked.commandId };
+    const byThisLink = (state: CreatedState) => createdByLink(state, linked);
+    const options = { idSeed: linked.eventId, alreadyApplied: byThisLink };
 
     if (placement.openSession && placement.sessionId !== undefined) {
       const opened = await this.streams.execute(
@@ -63,7 +63,7 @@ export class ChildMaterializer {
         ? { type: 'StartThread' as const, sessionId: placement.sessionId, metadata: placement.startThread.metadata, startedByRunId: childRunId, ...(placement.startThread.name !== undefined ? { name: placement.startThread.name } : {}) }
         : { type: 'ResumeThread' as const, runId: childRunId };
       const threaded = await this.streams.execute(threadStream(placement.threadId), placement.threadId, threadDecider, threadCommand, childContext, {
-        idSeed: linkState.eventId,
+        idSeed: linked.eventId,
         alreadyApplied: placement.startThread ? byThisLink : undefined,
       });
       // A resumed thread closed since the link was written does not stop the child: the link is the commitment.
@@ -77,13 +77,13 @@ export class ChildMaterializer {
         type: 'StartRun',
         runId: childRunId,
         kind: link.kind,
-        metadata: childRunMetadata(parentRunId, linkState),
+        metadata: childRunMetadata(parentRunId, linked),
         ...(link.task !== undefined ? { input: link.task } : link.input !== undefined ? { input: link.input } : {}),
         ...(placement.sessionId !== undefined ? { sessionId: placement.sessionId } : {}),
         ...(placement.threadId !== undefined ? { threadId: placement.threadId } : {}),
         lineage: {
           parentRunId,
-          relation: linkState.relation,
+          relation: linked.relation,
           substrate: link.substrate,
           sequence: link.sequence,
           ...(placement.ownsSession && placement.sessionId !== undefined
@@ -100,13 +100,18 @@ export class ChildMaterializer {
   /**
    * `materialize`, skipped when the child's run is already started by this link: it is written
    * last, so everything before it is done. For links that are mostly materialised already (cancel,
-   * recovery); a read of the child's stream when it is not cached, none when it is.
+   * recovery): a read of the child's stream when it is not cached, none when it is; the link
+   * event's data is read from the parent's stream only for a child still to be made.
    */
-  async ensureMaterialized(parentRunId: string, linkState: LinkState, context: CommandContext): Promise<E.Either<DomainError, Position | undefined>> {
-    const childRunId = linkState.link.childRunId;
-    const child = await this.streams.peek(runStream(childRunId), childRunId, runDecider);
-    if (createdByLink(child.state, linkState)) return E.right(child.lastPosition);
-    return this.materialize(parentRunId, linkState, context);
+  async ensureMaterialized(parentRunId: string, ref: ChildRef, context: CommandContext): Promise<E.Either<DomainError, Position | undefined>> {
+    const child = await this.streams.peek(runStream(ref.childRunId), ref.childRunId, runDecider);
+    if (createdByLink(child.state, ref)) return E.right(child.lastPosition);
+    const recorded = await this.streams.readAt(runStream(parentRunId), ref.revision);
+    const event = recorded?.event;
+    if (event === undefined || (event.type !== 'ChildSpawned' && event.type !== 'ChildDelegated') || recorded!.id !== ref.eventId) {
+      return E.left(domainError('conflict', `The link of child ${ref.childRunId} is not at revision ${ref.revision} of run ${parentRunId}`, { parentRunId, childRunId: ref.childRunId }));
+    }
+    return this.materialize(parentRunId, linkedChildOf(event, ref.eventId, ref.commandId), context);
   }
 }
 
@@ -116,6 +121,6 @@ interface CreatedState {
 }
 
 /** A session, thread or run this link's materialisation created (its events carry the link's command id). */
-function createdByLink(state: CreatedState, linkState: LinkState): boolean {
-  return state.exists && state.commandIds.has(linkState.commandId);
+function createdByLink(state: CreatedState, link: { readonly commandId: string }): boolean {
+  return state.exists && state.commandIds.has(link.commandId);
 }

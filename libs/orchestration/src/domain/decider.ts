@@ -7,6 +7,8 @@ export interface EventContext {
   readonly eventId: string;
   readonly commandId: string;
   readonly occurredAt: string;
+  /** The event's revision in its stream. */
+  readonly revision: bigint;
 }
 
 /**
@@ -19,6 +21,8 @@ export interface Decider<State, Command, Event extends DomainEvent = DomainEvent
   readonly initialState: (id: string) => State;
   readonly evolve: (state: State, event: DomainEvent, context: EventContext) => State;
   readonly decide: (command: Command, state: State) => Either<DomainError, Event[]>;
+  /** About how many bytes of heap the state holds: what a cached state counts against the stream cache's budget. */
+  readonly weigh: (state: State) => number;
 }
 
 export type EventsOf<K extends EventType> = Extract<DomainEvent, { type: K }>;

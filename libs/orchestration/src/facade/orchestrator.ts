@@ -3,8 +3,9 @@ import { ORCHESTRATOR_OBSERVER, type OperationName, type OrchestratorObserver } 
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import * as E from 'fp-ts/lib/Either.js';
 import { EventStoreError, type EventStore, type Position } from '@runtree/event-store';
+import { ReadStoreUnavailableError, type ReadStore } from '@runtree/read-store';
 import { domainError, OrchestratorError, type DomainError } from '../api/errors.js';
-import type { AwaitResult, CancelResult, Child, ChildStatus, CollectResult, Run, Session, Step, Thread } from '../api/model.js';
+import type { AwaitResult, CancelResult, Child, ChildStatus, CollectResult, Run, RunPage, Session, Step, Thread } from '../api/model.js';
 import type { CommandOptions } from '../api/options.js';
 import type { OrchestratorApi } from '../api/orchestrator-api.js';
 import { CancelTreeCommand } from '../commands/cancel-tree.command.js';
@@ -20,9 +21,10 @@ import {
 import { CloseSessionCommand, CloseThreadCommand, OpenSessionCommand, StartThreadCommand } from '../commands/session.commands.js';
 import { DelegateCommand, SpawnChildCommand } from '../commands/spawn-child.command.js';
 import { OrchestratorLifecycle } from '../module/orchestrator-lifecycle.js';
-import { CLOCK, EVENT_STORE, ID_GENERATOR, VALIDATION_LIMITS, type Clock, type IdGenerator } from '../module/tokens.js';
+import { CLOCK, EVENT_STORE, ID_GENERATOR, READ_STORE, VALIDATION_LIMITS, type Clock, type IdGenerator } from '../module/tokens.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
-import { CollectQuery, ListChildrenQuery, StatusQuery } from '../queries/index.js';
+import { CollectQuery, ListChildrenQuery, ListRunsQuery, StatusQuery } from '../queries/index.js';
+import { childOf, runOf, sessionOf, stepOf, threadOf } from '../projections/views.js';
 import { RunWatchers, type AwaitOutcome } from '../await/index.js';
 import { StreamRepository } from '../write/stream-repository.js';
 import {
@@ -30,6 +32,7 @@ import {
   parseCommandOptions,
   parseDelegateOptions,
   parseId,
+  parseListRunsOptions,
   parseOpenSessionOptions,
   parseOptionalPayload,
   parseOptionalSignal,
@@ -63,13 +66,17 @@ export class Orchestrator implements OrchestratorApi {
     private readonly streams: StreamRepository,
     private readonly lifecycle: OrchestratorLifecycle,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly generateId: IdGenerator,
     @Inject(VALIDATION_LIMITS) private readonly limits: ValidationLimits,
     @Optional() @Inject(ORCHESTRATOR_OBSERVER) private readonly observer?: OrchestratorObserver,
   ) {}
 
-  /** The store answers, the read models have caught up and start-up recovery is done. */
+  /**
+   * The store answers, the read models hold everything written before the call (on a shared read
+   * store, whichever instance projected it) and start-up recovery is done.
+   */
   ensureReady(): Promise<void> {
     return this.guard('ensureReady', async () => {
       await this.store.headPosition();
@@ -124,6 +131,16 @@ export class Orchestrator implements OrchestratorApi {
       const id = unwrap(parseId(runId, 'runId', this.limits));
       return unwrap(await this.queries.execute(new CollectQuery(id, unwrap(parseCollectOptions(options, this.limits)))));
     });
+  }
+
+  /**
+   * Runs matching every filter given, newest first (in the order they started), a page at a time:
+   * pass the page's `nextCursor` as `cursor` for the next one. A run is never listed twice across
+   * the pages of one listing, whatever is written meanwhile. Runs carry no payloads unless
+   * `include` names them (`metadata`, `input`, `output`: the output, error or cancel reason).
+   */
+  listRuns(options?: unknown): Promise<RunPage> {
+    return this.guard('listRuns', async () => this.queries.execute(new ListRunsQuery(unwrap(parseListRunsOptions(options, this.limits)))));
   }
 
   /**
@@ -287,25 +304,29 @@ export class Orchestrator implements OrchestratorApi {
     if (position) await this.projection.waitFor(position);
   }
 
-  private run(runId: string): Run {
-    return this.found(this.projection.readModels.getRun(runId)?.run, 'not_found', `Run ${runId} not found`, { runId });
+  private async run(runId: string): Promise<Run> {
+    const record = await this.readStore.run(runId);
+    return this.found(record && runOf(record), 'not_found', `Run ${runId} not found`, { runId });
   }
 
-  private child(runId: string): Child {
-    return this.found(this.projection.readModels.childView(runId), 'not_found', `Run ${runId} not found`, { runId });
+  private async child(runId: string): Promise<Child> {
+    const record = await this.readStore.child(runId);
+    return this.found(record && childOf(record), 'not_found', `Run ${runId} not found`, { runId });
   }
 
-  private step(runId: string, stepId: string): Step {
-    const step = this.projection.readModels.getRun(runId)?.steps.find((candidate) => candidate.stepId === stepId);
-    return this.found(step, 'not_found', `Step ${stepId} not found in run ${runId}`, { runId, stepId });
+  private async step(runId: string, stepId: string): Promise<Step> {
+    const row = await this.readStore.step(runId, stepId);
+    return this.found(row && stepOf(row), 'not_found', `Step ${stepId} not found in run ${runId}`, { runId, stepId });
   }
 
-  private session(sessionId: string): Session {
-    return this.found(this.projection.readModels.getSession(sessionId), 'session_not_found', `Session ${sessionId} not found`, { sessionId });
+  private async session(sessionId: string): Promise<Session> {
+    const row = await this.readStore.session(sessionId);
+    return this.found(row && sessionOf(row), 'session_not_found', `Session ${sessionId} not found`, { sessionId });
   }
 
-  private thread(threadId: string): Thread {
-    return this.found(this.projection.readModels.getThread(threadId), 'thread_not_found', `Thread ${threadId} not found`, { threadId });
+  private async thread(threadId: string): Promise<Thread> {
+    const row = await this.readStore.thread(threadId);
+    return this.found(row && threadOf(row), 'thread_not_found', `Thread ${threadId} not found`, { threadId });
   }
 
   private found<T>(value: T | undefined, code: DomainError['code'], message: string, details: DomainError['details']): T {
@@ -327,7 +348,12 @@ export class Orchestrator implements OrchestratorApi {
 
   /** The error the caller gets for `caught`, with the outcome reported. */
   private failed(operation: OperationName, started: number, caught: unknown): unknown {
-    const error = caught instanceof EventStoreError ? new OrchestratorError('store_unavailable', `The event store failed: ${caught.message}`, { cause: caught.code }) : caught;
+    const error =
+      caught instanceof EventStoreError
+        ? new OrchestratorError('store_unavailable', `The event store failed: ${caught.message}`, { cause: caught.code })
+        : caught instanceof ReadStoreUnavailableError
+          ? new OrchestratorError('store_unavailable', caught.message, { cause: 'read_store_unavailable' })
+          : caught;
     this.finished(operation, started, error instanceof OrchestratorError ? error.code : 'internal_error');
     return error;
   }

@@ -6,10 +6,9 @@ import { CancelTreeHandler } from '../commands/cancel-tree.command.js';
 import { ChildMaterializer } from '../commands/child-materializer.js';
 import { runStreamCommandHandlers } from '../commands/run-lifecycle.commands.js';
 import { substrateCommandHandlers } from '../commands/session.commands.js';
-import { SpawnChildHandler, TreeReader } from '../commands/spawn-child.command.js';
+import { SpawnChildHandler } from '../commands/spawn-child.command.js';
 import { Orchestrator } from '../facade/orchestrator.js';
 import { ORCHESTRATOR_OBSERVER } from '../facade/orchestrator-observer.js';
-import { AllowAllPolicy } from '../policy/allow-all.policy.js';
 import { ORCHESTRATION_POLICY } from '../policy/orchestration-policy.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { queryHandlers } from '../queries/index.js';
@@ -19,39 +18,39 @@ import { OrchestratorLifecycle } from './orchestrator-lifecycle.js';
 import type { OrchestratorModuleOptions } from './orchestrator-module-options.js';
 import { openStore, OwnedStoreCloser, storeRetryProvider } from './store-provider.js';
 import { resolveValidationLimits } from '../validation/validation-limits.js';
-import { CLOCK, EVENT_STORE, ID_GENERATOR, MODULE_OPTIONS, VALIDATION_LIMITS } from './tokens.js';
+import { CLOCK, EVENT_STORE, ID_GENERATOR, MEMORY_BUDGET, MODULE_OPTIONS, PROJECTION_OPTIONS, READ_STORE, VALIDATION_LIMITS } from './tokens.js';
+import { OwnedReadStoreCloser, openReadStore, readStoreOptionsFor } from './read-store-provider.js';
+import { resolveMemoryBudget } from '../write/memory-budget.js';
+import { projectionOptions, type ProjectionOptions } from '../projections/projection-runner.js';
 
 export interface OrchestratorModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   readonly inject?: unknown[];
   readonly useFactory: (...args: never[]) => OrchestratorModuleOptions | Promise<OrchestratorModuleOptions>;
 }
 
-/** The read models, seen by the spawn handler's policy check. */
-const treeReaderProvider: Provider = {
-  provide: TreeReader,
-  useFactory: (projection: ProjectionRunner): TreeReader => ({
-    runView: (runId) => projection.readModels.getRun(runId)?.run,
-    treeShape: (parentRunId) =>
-      projection.readModels.treeShape(parentRunId) ?? { rootRunId: parentRunId, parentDepth: 0, parentChildCount: 0, runningDescendantsOfRoot: 0 },
-  }),
-  inject: [ProjectionRunner],
-};
-
 /** Everything but the options: one list, for forRoot and forRootAsync alike. */
 const providers: Provider[] = [
   { provide: EVENT_STORE, useFactory: (options: OrchestratorModuleOptions) => openStore(options.store), inject: [MODULE_OPTIONS] },
+  { provide: READ_STORE, useFactory: (options: OrchestratorModuleOptions) => openReadStore(readStoreOptionsFor(options)), inject: [MODULE_OPTIONS] },
+  { provide: MEMORY_BUDGET, useFactory: (options: OrchestratorModuleOptions) => resolveMemoryBudget(options.memory), inject: [MODULE_OPTIONS] },
+  {
+    provide: PROJECTION_OPTIONS,
+    useFactory: (options: OrchestratorModuleOptions): ProjectionOptions => projectionOptions(options.readYourWritesTimeoutMs),
+    inject: [MODULE_OPTIONS],
+  },
   { provide: CLOCK, useFactory: (options: OrchestratorModuleOptions) => options.clock ?? (() => new Date()), inject: [MODULE_OPTIONS] },
   { provide: ID_GENERATOR, useFactory: (options: OrchestratorModuleOptions) => options.generateId ?? randomUUID, inject: [MODULE_OPTIONS] },
   { provide: ORCHESTRATOR_OBSERVER, useFactory: (options: OrchestratorModuleOptions) => options.observer ?? null, inject: [MODULE_OPTIONS] },
   { provide: VALIDATION_LIMITS, useFactory: (options: OrchestratorModuleOptions) => resolveValidationLimits(options.limits), inject: [MODULE_OPTIONS] },
-  { provide: ORCHESTRATION_POLICY, useFactory: (options: OrchestratorModuleOptions) => options.policy ?? new AllowAllPolicy(), inject: [MODULE_OPTIONS] },
+  // No policy configured: every spawn is allowed without reading the tree (null, not an AllowAllPolicy that would be asked).
+  { provide: ORCHESTRATION_POLICY, useFactory: (options: OrchestratorModuleOptions) => options.policy ?? null, inject: [MODULE_OPTIONS] },
   OwnedStoreCloser,
+  OwnedReadStoreCloser,
   storeRetryProvider,
   StreamRepository,
   ChildMaterializer,
   ProjectionRunner,
   RunWatchers,
-  treeReaderProvider,
   SpawnChildHandler,
   CancelTreeHandler,
   ...runStreamCommandHandlers,
@@ -75,7 +74,7 @@ export class OrchestratorModule {
       global: true,
       imports: [CqrsModule.forRoot()],
       providers: [{ provide: MODULE_OPTIONS, useValue: options }, ...providers],
-      exports: [Orchestrator, ProjectionRunner, EVENT_STORE],
+      exports: [Orchestrator, ProjectionRunner, EVENT_STORE, READ_STORE],
     };
   }
 
@@ -85,7 +84,7 @@ export class OrchestratorModule {
       global: true,
       imports: [CqrsModule.forRoot(), ...(options.imports ?? [])],
       providers: [{ provide: MODULE_OPTIONS, useFactory: options.useFactory, inject: (options.inject ?? []) as never[] }, ...providers],
-      exports: [Orchestrator, ProjectionRunner, EVENT_STORE],
+      exports: [Orchestrator, ProjectionRunner, EVENT_STORE, READ_STORE],
     };
   }
 }

@@ -10,3 +10,9 @@ export const VALIDATION_LIMITS = Symbol('VALIDATION_LIMITS');
 
 export type Clock = () => Date;
 export type IdGenerator = () => string;
+/** The `ReadStore` the read models live in. */
+export const READ_STORE = Symbol('READ_STORE');
+/** `ProjectionOptions`: how long read-your-writes waits. */
+export const PROJECTION_OPTIONS = Symbol('PROJECTION_OPTIONS');
+/** `MemoryBudget`: the bytes the stream cache and the await watches may hold. */
+export const MEMORY_BUDGET = Symbol('MEMORY_BUDGET');

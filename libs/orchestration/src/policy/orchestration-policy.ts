@@ -1,6 +1,9 @@
 import type { JsonValue } from '@runtree/event-store';
 import type { JsonObject, Relation, Run } from '../api/model.js';
 
+/** The parent as the policy sees it: the run with its metadata, without its input or outcome. */
+export type PolicyParent = Omit<Run, 'input' | 'output' | 'error' | 'cancelReason'>;
+
 /** The shape of the tree at the moment of the request, from the read models. */
 export interface TreeShape {
   readonly rootRunId: string;
@@ -13,7 +16,7 @@ export interface TreeShape {
 }
 
 export interface SpawnRequest {
-  readonly parent: Run;
+  readonly parent: PolicyParent;
   readonly relation: Relation;
   readonly kind: string;
   readonly task?: JsonValue;

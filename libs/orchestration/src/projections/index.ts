@@ -1,3 +1,4 @@
-export { ProjectionRunner } from './projection-runner.js';
-export { ReadModels, type OwnedOpenSession, type PendingLink, type ReadModelsSnapshot } from './read-models.js';
-export type { RunEntry } from './run-record.js';
+export { ProjectionRunner, type ProjectionOptions } from './projection-runner.js';
+export { projectBatch } from './project-batch.js';
+export type { ProjectedEvent } from './batch-rows.js';
+export * from './views.js';

@@ -1,35 +1,47 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { openSqliteEventStore, StoreUnavailableError, type EventStore, type SqliteEventStore } from '@runtree/event-store';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteEventStore, StoreUnavailableError, type EventStore, type RecordedEvent, type SqliteEventStore } from '@runtree/event-store';
+import { openSqliteReadStore, type ReadStore, type SqliteReadStore } from '@runtree/read-store';
 import { ProjectionRunner } from './projection-runner.js';
 import { EventScript, eventMetadata } from './testing/event-script.js';
 
+const options = { readYourWritesTimeoutMs: 2000, outageGraceMs: 200 };
+
 describe('ProjectionRunner', () => {
   let store: SqliteEventStore;
+  let readStore: SqliteReadStore;
   let runner: ProjectionRunner;
 
   beforeEach(() => {
     store = openSqliteEventStore({ path: ':memory:' });
-    runner = new ProjectionRunner(store);
+    readStore = openSqliteReadStore({ path: ':memory:' });
+    runner = new ProjectionRunner(store, readStore, options);
   });
 
   afterEach(async () => {
     await runner.stop();
     await store.close();
+    await readStore.close();
     jest.restoreAllMocks();
   });
+
+  const childIds = async (runId: string) => (await readStore.children(runId)).map((child) => child.run.runId);
 
   it('applies what was written before and after start, and waitFor gives read-your-writes', async () => {
     await new EventScript().startRun('before').appendTo(store);
     runner.start();
     await runner.whenCaughtUp();
-    expect(runner.readModels.getRun('before')).toBeDefined();
+    expect(await readStore.run('before')).toBeDefined();
 
     const { position } = await new EventScript().startRun('p').spawn('p', 'c', 0).appendTo(store);
     await runner.waitFor(position);
-    expect(runner.readModels.getRun('p')?.childIds).toEqual(['c']);
+    expect(await childIds('p')).toEqual(['c']);
     expect(runner.checkpoint).toEqual(position);
+    expect(runner.isProjector).toBe(true);
   });
 
   it('resolves waitFor at once when the position is already applied', async () => {
@@ -50,27 +62,27 @@ describe('ProjectionRunner', () => {
     });
     const { position } = await new EventScript().startRun('good').appendTo(store);
     await runner.waitFor(position);
-    expect(runner.readModels.getRun('good')).toBeDefined();
-    expect(runner.readModels.getRun('bad')).toBeUndefined();
+    expect(await readStore.run('good')).toBeDefined();
+    expect(await readStore.run('bad')).toBeUndefined();
     expect(logged).toHaveBeenCalledWith(expect.stringContaining('run-bad@0'));
   });
 
-  it('clear forgets the models and follows on from the end of the log', async () => {
+  it('clear forgets the read models and follows on from the end of the log', async () => {
     runner.start();
     const { position } = await new EventScript().startRun('old').appendTo(store);
     await runner.waitFor(position);
 
     await runner.clear();
-    expect(runner.readModels.runCount).toBe(0);
+    expect(await readStore.runCount()).toBe(0);
     expect(runner.checkpoint).toEqual(await store.headPosition());
 
     const next = await new EventScript().onRun('old', 'RunCompleted', {}).startRun('new').appendTo(store);
     await runner.waitFor(next.position);
-    expect(runner.readModels.getRun('old')).toBeUndefined();
-    expect(runner.readModels.getRun('new')).toBeDefined();
+    expect(await readStore.run('old')).toBeUndefined();
+    expect(await readStore.run('new')).toBeDefined();
   });
 
-  it('rebuild replays the journal into models identical to the live ones', async () => {
+  it('rebuild replays the journal into tables identical to the live ones, and swaps them in', async () => {
     runner.start();
     const { position } = await new EventScript()
       .startRun('p')
@@ -82,35 +94,56 @@ describe('ProjectionRunner', () => {
       .onRun('p', 'CancelRequested', { reason: 'r', origin: 'root' })
       .appendTo(store);
     await runner.waitFor(position);
-    const live = runner.readModels.snapshot();
+    const live = await readStore.dump();
 
     await runner.clear();
-    expect(runner.readModels.runCount).toBe(0);
+    expect(await readStore.runCount()).toBe(0);
     await runner.rebuild();
-    expect(runner.readModels.snapshot()).toEqual(live);
+    expect(await readStore.dump()).toEqual(live);
+    expect(await readStore.runCount()).toBe(3);
     expect(runner.checkpoint).toEqual(position);
+  });
+
+  it('keeps the live read models readable and up to date while a rebuild runs', async () => {
+    runner.start();
+    const script = new EventScript().startRun('p');
+    for (let index = 0; index < 600; index++) script.spawn('p', `c${index}`, index);
+    await runner.waitFor((await script.appendTo(store)).position);
+    const before = await readStore.dump();
+    await runner.clear();
+    const rebuilding = runner.rebuild();
+    // Mid-rebuild the readers see the cleared live tables, never a half-built model, and new writes land.
+    expect(await readStore.runCount()).toBe(0);
+    const late = await new EventScript().startRun('late').appendTo(store);
+    await runner.waitFor(late.position);
+    expect(await readStore.run('late')).toBeDefined();
+    await rebuilding;
+    const after = await readStore.dump();
+    expect(after.runs.map((run) => run.runId)).toEqual([...before.runs.map((run) => run.runId), 'late'].sort());
+    expect((await readStore.runCore('p'))?.childCount).toBe(600);
   });
 
   it('runs concurrent clear and rebuild one after the other', async () => {
     runner.start();
     await runner.waitFor((await new EventScript().startRun('p').spawn('p', 'c', 0).appendTo(store)).position);
-    const live = runner.readModels.snapshot();
+    const live = await readStore.dump();
     await Promise.all([runner.clear(), runner.rebuild()]);
-    expect(runner.readModels.snapshot()).toEqual(live);
+    expect(await readStore.dump()).toEqual(live);
     expect(runner.isRunning).toBe(true);
   });
 
   it('retries when the store fails and resumes from its checkpoint without gaps or repeats', async () => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const flaky = failingOnce(store);
-    runner = new ProjectionRunner(flaky.store);
+    runner = new ProjectionRunner(flaky.store, readStore, options);
     runner.start();
     const script = new EventScript().startRun('r');
     for (let index = 0; index < 20; index++) script.onRun('r', 'StepStarted', { stepId: `s${index}`, name: 'n', kind: 'k' });
     const { position } = await script.appendTo(store);
     await runner.waitFor(position);
     expect(flaky.failures).toBe(1);
-    expect(runner.readModels.getRun('r')?.steps.map((step) => step.stepId)).toEqual(script.events.slice(1).map((_, index) => `s${index}`));
+    expect((await readStore.steps('r')).map((step) => step.stepId)).toEqual(script.events.slice(1).map((_, index) => `s${index}`));
+    expect(await readStore.runCore('r')).toMatchObject({ stepCount: 20, activeStepCount: 20 });
   });
 
   it('rejects pending waitFor calls when stopped', async () => {
@@ -121,24 +154,104 @@ describe('ProjectionRunner', () => {
     await expect(runner.whenCaughtUp()).rejects.toThrow('not started');
   });
 
-  it('reports its lag behind the head of the log', async () => {
+  it('answers a waiter the read models do not reach in time with ReadStoreUnavailableError, naming the position', async () => {
+    runner.start();
+    await runner.whenCaughtUp();
+    await expect(runner.waitFor({ commit: 1_000_000n, prepare: 1_000_000n })).rejects.toThrow(/did not reach position 1000000\/1000000 within 2000 ms/);
+  });
+
+  it('reports its lag behind the last Runtree event, ignoring other streams after it', async () => {
     await new EventScript().startRun('a').startRun('b').appendTo(store);
     expect(await runner.lag()).toBe(2);
     runner.start();
     await runner.whenCaughtUp();
     expect(await runner.lag()).toBe(0);
+    await store.appendToStream('$publisher-checkpoint', [{ id: randomUUID(), type: 'Checkpoint', data: {} }], { expectedRevision: 'any' });
+    await runner.whenCaughtUp();
+    expect(await runner.lag()).toBe(0);
+  });
+});
+
+describe('ProjectionRunner on durable files', () => {
+  let directory: string;
+  let journalPath: string;
+  let readPath: string;
+  const open: { stop(): Promise<void> }[] = [];
+
+  beforeEach(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'runtree-projection-'));
+    journalPath = join(directory, 'runtree.db');
+    readPath = join(directory, 'runtree.read.db');
+  });
+
+  afterEach(async () => {
+    for (const opened of open.splice(0)) await opened.stop();
+    await rm(directory, { recursive: true, force: true });
+    jest.restoreAllMocks();
+  });
+
+  /** A process: its own connections to the two files, closed by `stop()`. */
+  function startProcess(readStore: ReadStore = openSqliteReadStore({ path: readPath })): { store: EventStore; readStore: ReadStore; runner: ProjectionRunner; reads: RecordedEvent[] } {
+    const store = openSqliteEventStore({ path: journalPath });
+    const reads: RecordedEvent[] = [];
+    const readAll = store.readAll.bind(store);
+    jest.spyOn(store, 'readAll').mockImplementation(async (readOptions) => {
+      const page = await readAll(readOptions);
+      if (readOptions?.filter !== undefined && readOptions.direction !== 'backwards') reads.push(...page);
+      return page;
+    });
+    const runner = new ProjectionRunner(store, readStore, options);
+    runner.start();
+    open.push({ stop: async () => (await runner.stop(), await store.close(), await readStore.close()) });
+    return { store, readStore, runner, reads };
+  }
+
+  it('restarts from its stored checkpoint, reading only what was written after it', async () => {
+    const first = startProcess();
+    const script = new EventScript().startRun('p');
+    for (let index = 0; index < 50; index++) script.spawn('p', `c${index}`, index);
+    const { position } = await script.appendTo(first.store);
+    await first.runner.waitFor(position);
+    await open.pop()!.stop();
+
+    const writer = openSqliteEventStore({ path: journalPath });
+    const later = await new EventScript().startRun('later').appendTo(writer);
+    await writer.close();
+
+    const second = startProcess();
+    await second.runner.whenCaughtUp();
+    // Forward reads include their start: the checkpoint's own event (c49's start) is read again and skipped.
+    expect(second.reads.map((event) => event.streamName)).toEqual(['run-c49', 'run-later']);
+    expect((await second.readStore.runCore('p'))?.childCount).toBe(50);
+    expect(second.runner.checkpoint).toEqual(later.position);
+  });
+
+  it('rebuilds read models that belong to another journal', async () => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const first = startProcess();
+    await first.runner.waitFor((await new EventScript().startRun('from-the-old-journal').appendTo(first.store)).position);
+    await open.pop()!.stop();
+    await rm(journalPath, { force: true });
+    await rm(`${journalPath}-wal`, { force: true });
+    await rm(`${journalPath}-shm`, { force: true });
+
+    const second = startProcess();
+    const { position } = await new EventScript().startRun('from-the-new-journal').appendTo(second.store);
+    await second.runner.waitFor(position);
+    expect(await second.readStore.run('from-the-old-journal')).toBeUndefined();
+    expect(await second.readStore.run('from-the-new-journal')).toBeDefined();
   });
 });
 
 /** The store, except that the first catch-up read fails as if the database went away. */
 function failingOnce(store: EventStore): { store: EventStore; failures: number } {
   const flaky = { store: Object.create(store) as EventStore, failures: 0 };
-  flaky.store.readAll = async (options) => {
-    if (flaky.failures === 0) {
+  flaky.store.readAll = async (readOptions) => {
+    if (flaky.failures === 0 && readOptions?.direction !== 'backwards' && readOptions?.filter !== undefined) {
       flaky.failures++;
       throw new StoreUnavailableError('database went away');
     }
-    return store.readAll(options);
+    return store.readAll(readOptions);
   };
   return flaky;
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { openSqliteEventStore, type SqliteEventStore } from '@runtree/event-store';
+import { openSqliteReadStore, type SqliteReadStore } from '@runtree/read-store';
 import type { CollectResult } from '../api/model.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { EventScript } from '../projections/testing/event-script.js';
@@ -10,6 +11,7 @@ import { StatusQuery, StatusQueryHandler } from './status.query.js';
 
 describe('queries', () => {
   let store: SqliteEventStore;
+  let readStore: SqliteReadStore;
   let runner: ProjectionRunner;
   let collect: (query: CollectQuery) => Promise<CollectResult>;
 
@@ -18,7 +20,8 @@ describe('queries', () => {
   // a's RunStarted lands after b's, and after the first events of the root.
   beforeAll(async () => {
     store = openSqliteEventStore({ path: ':memory:' });
-    runner = new ProjectionRunner(store);
+    readStore = openSqliteReadStore({ path: ':memory:' });
+    runner = new ProjectionRunner(store, readStore);
     runner.start();
     const script = new EventScript()
       .startRun('root', { metadata: { team: 't' } })
@@ -32,7 +35,7 @@ describe('queries', () => {
       .onRun('root', 'StepCompleted', { stepId: 's1' })
       .startRun('lonely');
     await runner.waitFor((await script.appendTo(store)).position);
-    const handler = new CollectQueryHandler(runner, store);
+    const handler = new CollectQueryHandler(readStore, store);
     collect = async (query) => {
       const result = await handler.execute(query);
       if (E.isLeft(result)) throw new Error(result.left.message);
@@ -43,6 +46,7 @@ describe('queries', () => {
   afterAll(async () => {
     await runner.stop();
     await store.close();
+    await readStore.close();
   });
 
   describe('collect', () => {
@@ -88,14 +92,14 @@ describe('queries', () => {
     });
 
     it('answers not_found for an unknown run', async () => {
-      const result = await new CollectQueryHandler(runner, store).execute(new CollectQuery('nope'));
+      const result = await new CollectQueryHandler(readStore, store).execute(new CollectQuery('nope'));
       expect(result).toEqual(E.left(expect.objectContaining({ code: 'not_found', details: { runId: 'nope' } })));
     });
   });
 
   describe('status', () => {
     it('counts steps and children of a root run', async () => {
-      const result = await new StatusQueryHandler(runner).execute(new StatusQuery('root'));
+      const result = await new StatusQueryHandler(readStore).execute(new StatusQuery('root'));
       expect(result).toEqual(
         E.right({
           run: expect.objectContaining({ runId: 'root' }),
@@ -109,20 +113,20 @@ describe('queries', () => {
     });
 
     it('adds the lineage of a child, and is not awaitable once terminal', async () => {
-      const delegated = await new StatusQueryHandler(runner).execute(new StatusQuery('a'));
+      const delegated = await new StatusQueryHandler(readStore).execute(new StatusQuery('a'));
       expect(delegated).toEqual(
         E.right(
           expect.objectContaining({ relation: 'delegated', parentRunId: 'root', substrate: 'run', metadata: { caller: 'a' }, task: { goal: 'g' }, activeStepCount: 1 }),
         ),
       );
-      expect(await new StatusQueryHandler(runner).execute(new StatusQuery('b'))).toEqual(E.right(expect.objectContaining({ awaitable: false })));
-      expect(await new StatusQueryHandler(runner).execute(new StatusQuery('nope'))).toEqual(E.left(expect.objectContaining({ code: 'not_found' })));
+      expect(await new StatusQueryHandler(readStore).execute(new StatusQuery('b'))).toEqual(E.right(expect.objectContaining({ awaitable: false })));
+      expect(await new StatusQueryHandler(readStore).execute(new StatusQuery('nope'))).toEqual(E.left(expect.objectContaining({ code: 'not_found' })));
     });
   });
 
   describe('listChildren', () => {
     it('lists direct children oldest first, [] when none, parent_not_found when unknown', async () => {
-      const handler = new ListChildrenQueryHandler(runner);
+      const handler = new ListChildrenQueryHandler(readStore);
       const children = await handler.execute(new ListChildrenQuery('root'));
       expect(E.isRight(children) && children.right.map((child) => child.run.runId)).toEqual(['a', 'b']);
       expect(await handler.execute(new ListChildrenQuery('lonely'))).toEqual(E.right([]));

@@ -6,7 +6,8 @@ import { ChildMaterializer } from '../commands/child-materializer.js';
 import { commandContext } from '../commands/command-context.js';
 import { runDecider } from '../domain/run/run-decider.js';
 import { sessionDecider } from '../domain/session/session-decider.js';
-import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../module/tokens.js';
+import type { ReadStore } from '@runtree/read-store';
+import { CLOCK, ID_GENERATOR, READ_STORE, type Clock, type IdGenerator } from '../module/tokens.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { runStream, sessionStream } from '../streams/stream-names.js';
 import { StreamRepository } from '../write/stream-repository.js';
@@ -28,6 +29,7 @@ export class StartupRecovery {
 
   constructor(
     private readonly projection: ProjectionRunner,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
     private readonly streams: StreamRepository,
     private readonly materializer: ChildMaterializer,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -36,24 +38,28 @@ export class StartupRecovery {
 
   async recover(): Promise<RecoveryReport> {
     await this.projection.whenCaughtUp();
-    const models = this.projection.readModels;
+    const [pendingLinks, cancellingRuns, ownersWithOpenSession] = await Promise.all([
+      this.readStore.pendingLinks(),
+      this.readStore.cancellingRuns(),
+      this.readStore.cancelledOwnersWithOpenSession(),
+    ]);
     const context = commandContext({ commandId: `recovery-${this.generateId()}` }, this.clock, this.generateId);
     let lastWritten: Position | undefined;
     const wrote = (position: Position | undefined) => {
       if (position && (!lastWritten || comparePositions(position, lastWritten) > 0)) lastWritten = position;
     };
     let childrenMaterialized = 0;
-    for (const pending of models.pendingLinks()) {
+    for (const pending of pendingLinks) {
       const parent = await this.streams.load(runStream(pending.parentRunId), pending.parentRunId, runDecider);
-      const link = parent.state.children.find((child) => child.link.childRunId === pending.link.childRunId);
-      const materialized = link ? await this.materializer.materialize(pending.parentRunId, link, context) : undefined;
+      const link = parent.state.children.find((child) => child.childRunId === pending.childRunId);
+      const materialized = link ? await this.materializer.ensureMaterialized(pending.parentRunId, link, context) : undefined;
       if (materialized && E.isRight(materialized)) {
         childrenMaterialized++;
         wrote(materialized.right);
       }
     }
     let cancellationsFinished = 0;
-    for (const runId of models.runsWithCancelRequestedAndRunning()) {
+    for (const runId of cancellingRuns) {
       const { state } = await this.streams.load(runStream(runId), runId, runDecider);
       if (!state.cancelRequested || state.status !== 'running') continue;
       const { reason, origin } = state.cancelRequested;
@@ -62,7 +68,7 @@ export class StartupRecovery {
       wrote(walk.lastPosition);
     }
     let sessionsClosed = 0;
-    for (const owner of models.cancelledOwnersWithOpenSession()) {
+    for (const owner of ownersWithOpenSession) {
       const closed = await this.streams.execute(sessionStream(owner.sessionId), owner.sessionId, sessionDecider, { type: 'CloseSession', byRunId: owner.runId }, context);
       if (E.isRight(closed) && closed.right.appended.length > 0) {
         sessionsClosed++;

@@ -1,5 +1,6 @@
 import { coded, oneOf } from './coded-codec.js';
 import { metadataCodec, payloadCodec } from './json-codec.js';
+import { cursorCodec, includeCodec, listLimitCodec, runStatusCodec, timestampCodec } from './list-codecs.js';
 import { objectCodec } from './object-codec.js';
 import { booleanCodec, idCodec, labelCodec, substrateIdCodec, timeoutCodec } from './scalar-codecs.js';
 import { sessionTargetCodec, threadTargetCodec } from './target-codecs.js';
@@ -52,6 +53,22 @@ function buildCodecs(limits: ValidationLimits) {
     openSession: objectCodec('openSession', { required: {}, optional: { sessionId: substrateId, metadata, ...command } }),
     startThread: objectCodec('startThread', { required: {}, optional: { threadId: substrateId, name: label, metadata, ...command } }),
     startStep: objectCodec('startStep', { required: {}, optional: { stepId: id, name: label, kind: label, input: payload, ...command } }),
+    listRuns: objectCodec('listRuns', {
+      required: {},
+      optional: {
+        status: runStatusCodec,
+        kind: label,
+        parentRunId: id,
+        rootRunId: id,
+        sessionId: id,
+        threadId: id,
+        createdAfter: timestampCodec,
+        createdBefore: timestampCodec,
+        limit: listLimitCodec(limits),
+        cursor: cursorCodec,
+        include: includeCodec,
+      },
+    }),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   parseCollectOptions,
   parseCommandOptions,
   parseDelegateOptions,
+  parseListRunsOptions,
   parseOpenSessionOptions,
   parseSpawnOptions,
   parseStartRunOptions,
@@ -183,4 +184,25 @@ describe('unknown keys that are no identifier', () => {
   ])('name the key %p unambiguously as %s (an empty key was named "options")', (key, field) => {
     expect(parseCommandOptions({ [key]: {} })).toMatchObject(failsWith('unsupported_option', field));
   });
+});
+
+describe('parseListRunsOptions', () => {
+  const noPayloads = { metadata: false, input: false, output: false };
+
+  it('applies the default page size and normalises timestamps to UTC', () => {
+    expect(parseListRunsOptions({ createdAfter: '2026-12-01', createdBefore: '2026-12-01T12:30+02:00' })).toEqual(
+      E.right({ createdAfter: '2026-12-01T00:00:00.000Z', createdBefore: '2026-12-01T10:30:00.000Z', limit: 100, include: noPayloads }),
+    );
+  });
+
+  it.each(['2024-02-29', '2026-12-31T23:59:59.999Z', '2026-04-30T10:00:00-05:00'])('takes the calendar date %s', (createdAfter) => {
+    expect(E.isRight(parseListRunsOptions({ createdAfter }))).toBe(true);
+  });
+
+  it.each(['2026-02-30', '2025-02-29', '2026-04-31T10:00:00Z', '2026-06-31T00:00+01:00', '2026-13-01', '2026-12-00'])(
+    'refuses %s, a day no month has, instead of rolling it over into the next month',
+    (createdAfter) => {
+      expect(parseListRunsOptions({ createdAfter })).toMatchObject(failsWith('invalid_option', 'createdAfter'));
+    },
+  );
 });

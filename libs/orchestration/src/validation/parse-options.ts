@@ -12,11 +12,12 @@ import type {
   StartStepOptions,
   StartThreadOptions,
 } from '../api/options.js';
+import type { RunListQuery } from '@runtree/read-store';
 import { inputCodecs, type InputCodecs } from './option-codecs.js';
 import { decodeInput, inputError } from './report.js';
 import { defaultValidationLimits, type ValidationLimits } from './validation-limits.js';
 
-type OptionsCodecName = 'command' | 'startRun' | 'spawn' | 'delegate' | 'collect' | 'openSession' | 'startThread' | 'startStep';
+type OptionsCodecName = 'command' | 'startRun' | 'spawn' | 'delegate' | 'collect' | 'openSession' | 'startThread' | 'startStep' | 'listRuns';
 
 /** Options are optional: `undefined` means `{}`. Anything else (`null` included) must be an options object. */
 function parseOptions<K extends OptionsCodecName>(name: K, u: unknown, limits: ValidationLimits): E.Either<DomainError, t.TypeOf<InputCodecs[K]>> {
@@ -63,4 +64,24 @@ export function parseStartStepOptions(u: unknown, limits: ValidationLimits = def
 
 export function parseCommandOptions(u: unknown, limits: ValidationLimits = defaultValidationLimits): E.Either<DomainError, CommandOptions> {
   return parseOptions('command', u, limits);
+}
+
+/** The default page size of `listRuns` when `limit` is not given. */
+export const DEFAULT_LIST_LIMIT = 100;
+
+/** A listing request as the read store takes it: the cursor turned into its listing key, the defaults applied. */
+export function parseListRunsOptions(u: unknown, limits: ValidationLimits = defaultValidationLimits): E.Either<DomainError, RunListQuery> {
+  return pipe(
+    parseOptions('listRuns', u, limits),
+    E.filterOrElse(
+      (options) => options.createdAfter === undefined || options.createdBefore === undefined || options.createdAfter < options.createdBefore,
+      () => inputError({ code: 'invalid_option', field: 'createdBefore', reason: 'must be later than createdAfter' }),
+    ),
+    E.map(({ cursor, include = [], limit, ...filters }) => ({
+      ...filters,
+      limit: limit ?? Math.min(DEFAULT_LIST_LIMIT, limits.maxListLimit),
+      ...(cursor !== undefined ? { afterKey: cursor } : {}),
+      include: { metadata: include.includes('metadata'), input: include.includes('input'), output: include.includes('output') },
+    })),
+  );
 }

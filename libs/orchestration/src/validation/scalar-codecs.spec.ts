@@ -75,6 +75,7 @@ describe('defaultValidationLimits', () => {
       maxPayloadBytes: 1048576,
       maxJsonDepth: 100,
       maxTimeoutMs: 86_400_000,
+      maxListLimit: 1000,
     });
     expect(Object.isFrozen(defaultValidationLimits)).toBe(true);
   });

@@ -12,6 +12,8 @@ export interface ValidationLimits {
   readonly maxJsonDepth: number;
   /** Longest `await` timeout, in milliseconds. */
   readonly maxTimeoutMs: number;
+  /** Most runs in one `listRuns` page. */
+  readonly maxListLimit: number;
 }
 
 export const defaultValidationLimits: ValidationLimits = Object.freeze({
@@ -21,6 +23,7 @@ export const defaultValidationLimits: ValidationLimits = Object.freeze({
   maxPayloadBytes: 1024 * 1024,
   maxJsonDepth: 100,
   maxTimeoutMs: 24 * 60 * 60 * 1000,
+  maxListLimit: 1000,
 });
 
 /**

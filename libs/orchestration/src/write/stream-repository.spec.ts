@@ -5,6 +5,7 @@ import { runDecider, type RunCommand } from '../domain/run/run-decider.js';
 import { runStream } from '../streams/stream-names.js';
 import type { CommandContext } from './event-envelope.js';
 import { StoreRetry } from './store-retry.js';
+import { defaultMemoryBudget } from './memory-budget.js';
 import { StreamRepository } from './stream-repository.js';
 
 const RUN = 'run-a';
@@ -42,8 +43,8 @@ describe('StreamRepository', () => {
     store = openSqliteEventStore({ path: ':memory:' });
     const counted = countingReads(store);
     reads = counted.reads;
-    here = new StreamRepository(counted.store, new StoreRetry());
-    elsewhere = new StreamRepository(store, new StoreRetry());
+    here = new StreamRepository(counted.store, new StoreRetry(), defaultMemoryBudget);
+    elsewhere = new StreamRepository(store, new StoreRetry(), defaultMemoryBudget);
     expect(E.isRight(await here.execute(STREAM, RUN, runDecider, startRun, context()))).toBe(true);
   });
 
@@ -131,5 +132,21 @@ describe('StreamRepository', () => {
       expect(refused).toEqual(E.left(expect.objectContaining({ code: 'not_found' })));
       expect(reads()).toBe(before + 1);
     });
+  });
+
+  it('holds no more states than its budget in bytes allows, and reads an evicted stream again when it is used', async () => {
+    const budget = { ...defaultMemoryBudget, streamCacheBytes: 10 * runDecider.weigh(runDecider.initialState('x')) + 5000 };
+    const small = new StreamRepository(store, new StoreRetry(), budget);
+    const runIds = Array.from({ length: 50 }, (_, index) => `bounded-${index}`);
+    for (const runId of runIds) {
+      const started = await small.execute(runStream(runId), runId, runDecider, { type: 'StartRun', runId, kind: 'k', metadata: {} }, context());
+      expect(E.isRight(started)).toBe(true);
+      expect(small.cachedBytes).toBeLessThanOrEqual(budget.streamCacheBytes);
+    }
+    // The first runs were evicted long ago: their states come from the store, right.
+    const first = await small.execute(runStream(runIds[0]), runIds[0], runDecider, { type: 'CompleteRun' }, context());
+    expect(E.isRight(first)).toBe(true);
+    expect((await store.readStream(runStream(runIds[0]))).map((event) => event.type)).toEqual(['RunStarted', 'RunCompleted']);
+    expect(small.cachedBytes).toBeLessThanOrEqual(budget.streamCacheBytes);
   });
 });

@@ -13,8 +13,11 @@ import type { DomainEvent } from '../events/event-registry.js';
 import { decodeRecordedEvent } from './decode-recorded.js';
 import { envelope, type CommandContext } from './event-envelope.js';
 import { KeyedLock } from './keyed-lock.js';
+import type { MemoryBudget } from './memory-budget.js';
 import { StoreRetry } from './store-retry.js';
-import { EVENT_STORE } from '../module/tokens.js';
+import { StreamCache } from './stream-cache.js';
+import { withoutPayloads } from './without-payloads.js';
+import { EVENT_STORE, MEMORY_BUDGET } from '../module/tokens.js';
 
 /** A stream folded into its decider's state. `revision` is -1n for a stream with no events. */
 export interface Loaded<State> {
@@ -43,7 +46,8 @@ export interface ExecuteOptions<State> {
 export type Plan<State, Command> = Command | ((state: State) => E.Either<DomainError, Command>);
 
 const MAX_ATTEMPTS = 8;
-const CACHE_LIMIT = 20_000;
+/** What an appended event not yet folded into the cached state is counted at. */
+const OWN_EVENT_BYTES = 400;
 
 /** What this process appended to a stream after its cached state, folded in on the next use. */
 interface OwnAppend {
@@ -60,7 +64,7 @@ interface CacheEntry {
   readonly ownAppend?: OwnAppend;
 }
 
-type Folding<State> = Pick<Decider<State, never>, 'initialState' | 'evolve'>;
+type Folding<State> = Pick<Decider<State, never>, 'initialState' | 'evolve' | 'weigh'>;
 
 /**
  * Loads streams through their deciders and appends decisions with optimistic concurrency.
@@ -69,17 +73,41 @@ type Folding<State> = Pick<Decider<State, never>, 'initialState' | 'evolve'>;
  * `load` catches the cached state up from the store. `execute` decides on the cached state
  * without reading: the append's expected revision rejects a stale decision (another process
  * wrote), and a refusal or a no-op is confirmed on a state read from the store before it is
- * answered, so every answer is one the store's current state gives.
+ * answered, so every answer is one the store's current state gives. The cache is bounded by the
+ * bytes its states weigh (the memory budget's `streamCacheBytes`), least recently used first out.
  */
 @Injectable()
 export class StreamRepository {
   private readonly locks = new KeyedLock();
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache: StreamCache<CacheEntry>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly retry: StoreRetry,
-  ) {}
+    @Inject(MEMORY_BUDGET) budget: MemoryBudget,
+  ) {
+    this.cache = new StreamCache(budget.streamCacheBytes);
+  }
+
+  /** Bytes the cached states are counted at now. */
+  get cachedBytes(): number {
+    return this.cache.bytes;
+  }
+
+  /** The decoded event at `revision` of the stream, or undefined when it is not there (any more). */
+  async readAt(streamName: string, revision: bigint): Promise<{ readonly event: DomainEvent; readonly id: string; readonly commandId: string } | undefined> {
+    let recorded: RecordedEvent[];
+    try {
+      recorded = await this.retry.run(() => this.store.readStream(streamName, { fromRevision: revision, maxCount: 1 }));
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return undefined;
+      throw error;
+    }
+    const [found] = recorded;
+    if (found === undefined || found.revision !== revision) return undefined;
+    const { domainEvent, metadata } = decodeRecordedEvent(found);
+    return { event: domainEvent, id: found.id, commandId: metadata.commandId };
+  }
 
   /** Runs `work` while no other command of this process writes the stream. */
   exclusive<T>(streamName: string, work: () => Promise<T>): Promise<T> {
@@ -90,7 +118,7 @@ export class StreamRepository {
   async load<State>(streamName: string, id: string, decider: Folding<State>): Promise<Loaded<State>> {
     const cached = this.cached(streamName, id, decider);
     const loaded = foldRecorded(cached, await this.readAfter(streamName, cached.revision), decider);
-    this.remember(streamName, { loaded });
+    this.remember(streamName, { loaded }, decider);
     return loaded;
   }
 
@@ -114,7 +142,7 @@ export class StreamRepository {
       const events = byStream.get(streamName);
       // A stream read as empty is not cached: `execute` then reads it as it would have.
       if (events === undefined || this.cache.has(streamName)) continue;
-      this.remember(streamName, { loaded: foldRecorded(unwritten(id, decider), events, decider) });
+      this.remember(streamName, { loaded: foldRecorded(unwritten(id, decider), events, decider) }, decider);
     }
   }
 
@@ -157,8 +185,8 @@ export class StreamRepository {
           // Safe to retry: the event ids derive from the command (see StoreRetry).
           const expectedRevision = loaded.revision < 0n ? 'no_stream' : loaded.revision;
           const result = await this.retry.run(() => this.store.appendToStream(streamName, toAppend, { expectedRevision }));
-          this.rememberOwnAppend(streamName, loaded, {
-            events: answer.events,
+          this.rememberOwnAppend(streamName, loaded, decider, {
+            events: answer.events.map(withoutPayloads),
             ids: toAppend.map((event) => event.id),
             context,
             revision: result.nextExpectedRevision,
@@ -206,11 +234,13 @@ export class StreamRepository {
     const own = entry.ownAppend;
     if (own === undefined) return entry.loaded as Loaded<State>;
     let state = entry.loaded.state as State;
+    const firstRevision = own.revision - BigInt(own.events.length) + 1n;
     own.events.forEach((event, index) => {
-      state = decider.evolve(state, event, { eventId: own.ids[index], commandId: own.context.commandId, occurredAt: own.context.occurredAt });
+      const context = { eventId: own.ids[index], commandId: own.context.commandId, occurredAt: own.context.occurredAt, revision: firstRevision + BigInt(index) };
+      state = decider.evolve(state, event, context);
     });
     const loaded: Loaded<State> = { state, revision: own.revision, lastHash: own.lastHash, lastPosition: own.position };
-    this.remember(streamName, { loaded });
+    this.remember(streamName, { loaded }, decider);
     return loaded;
   }
 
@@ -228,15 +258,14 @@ export class StreamRepository {
    * this append until then. An append that did not land right after the cached revision (an
    * idempotent repeat elsewhere in the stream) is not cached: the next use reads the store.
    */
-  private rememberOwnAppend(streamName: string, before: Loaded<unknown>, own: OwnAppend): void {
+  private rememberOwnAppend<State>(streamName: string, before: Loaded<State>, decider: Folding<State>, own: OwnAppend): void {
     if (own.revision !== before.revision + BigInt(own.events.length)) this.cache.delete(streamName);
-    else this.remember(streamName, { loaded: before, ownAppend: own });
+    else this.remember(streamName, { loaded: before, ownAppend: own }, decider);
   }
 
-  private remember(streamName: string, entry: CacheEntry): void {
-    this.cache.delete(streamName);
-    this.cache.set(streamName, entry);
-    if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
+  private remember<State>(streamName: string, entry: CacheEntry, decider: Folding<State>): void {
+    const bytes = decider.weigh(entry.loaded.state as State) + (entry.ownAppend?.events.length ?? 0) * OWN_EVENT_BYTES;
+    this.cache.set(streamName, entry, bytes);
   }
 }
 
@@ -250,7 +279,7 @@ function foldRecorded<State>(from: Loaded<State>, recorded: readonly RecordedEve
   for (const event of recorded) {
     const { domainEvent, metadata } = decodeRecordedEvent(event);
     loaded = {
-      state: decider.evolve(loaded.state, domainEvent, { eventId: event.id, commandId: metadata.commandId, occurredAt: metadata.occurredAt }),
+      state: decider.evolve(loaded.state, domainEvent, { eventId: event.id, commandId: metadata.commandId, occurredAt: metadata.occurredAt, revision: event.revision }),
       revision: event.revision,
       lastHash: metadata.hash,
       lastPosition: event.position,

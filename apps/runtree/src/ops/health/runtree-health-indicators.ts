@@ -23,7 +23,7 @@ export class RuntreeHealthIndicators {
 
   all(): HealthIndicatorFunction[] {
     const brokers = [...this.brokers.registered].map(([name, probe]) => () => this.broker(name, probe));
-    return [() => this.store(), () => this.projection(), ...brokers];
+    return [() => this.store(), () => this.readStore(), () => this.projection(), ...brokers];
   }
 
   private store(): HealthCheckAttempt<'store'> {
@@ -39,6 +39,17 @@ export class RuntreeHealthIndicators {
       .withTimeout(HEALTH_CHECK_TIMEOUT_MS);
   }
 
+  private readStore(): HealthCheckAttempt<'read-store'> {
+    return this.indicators
+      .check('read-store')
+      .attempt(async () => {
+        const readStore = this.orchestration.readStore;
+        await readStore.checkAvailable();
+        return { kind: readStore.kind };
+      })
+      .withTimeout(HEALTH_CHECK_TIMEOUT_MS);
+  }
+
   private projection(): HealthCheckAttempt<'projection'> {
     return this.indicators
       .check('projection')
@@ -49,7 +60,7 @@ export class RuntreeHealthIndicators {
         if (lag > MAX_HEALTHY_PROJECTION_LAG) {
           throw new Error(`the projection lags ${lag} behind the head of the log (healthy up to ${MAX_HEALTHY_PROJECTION_LAG})`);
         }
-        return { lag };
+        return { lag, role: projection.isProjector ? 'projector' : 'reader' };
       })
       .withTimeout(HEALTH_CHECK_TIMEOUT_MS);
   }

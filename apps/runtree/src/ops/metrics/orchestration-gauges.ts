@@ -28,7 +28,7 @@ export class OrchestrationGauges {
       const checkpoint = orchestration.projection.checkpoint;
       return checkpoint === 'start' ? 0 : Number(checkpoint.commit);
     });
-    gauge('runtree_read_model_runs', 'Runs in the read models', () => orchestration.projection.readModels.runCount);
+    gauge('runtree_read_model_runs', 'Runs in the read models', () => orchestration.readStore.runCount());
     gauge('runtree_await_waiters', 'Callers waiting in await for a run to end', () => orchestration.watchers.waiterCount);
     gauge('runtree_await_watchers', 'Runs watched for await (one store subscription each)', () => orchestration.watchers.watcherCount);
   }

@@ -297,9 +297,9 @@ describe('run decider', () => {
       expect(state).toMatchObject({ exists: true, status: 'running', sessionId: 's', threadId: 't', lineage });
     });
 
-    it('keeps each link with the id and command of the event that wrote it', () => {
+    it('keeps each link by the id, command and revision of the event that wrote it, without its payloads', () => {
       const scenario = runningRun(linked('delegated', 'c', 0));
-      expect(scenario.state.children).toEqual([{ relation: 'delegated', link: linked('delegated', 'c', 0).data, eventId: 'event-1', commandId: 'command-1' }]);
+      expect(scenario.state.children).toEqual([{ relation: 'delegated', childRunId: 'c', eventId: 'event-1', commandId: 'command-1', revision: 1n }]);
     });
 
     it.each(terminalStatuses)('moves the run to %s on its terminal event', (status) => {

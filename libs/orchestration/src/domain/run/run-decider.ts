@@ -5,7 +5,7 @@ import { domainError, type DomainError } from '../../api/errors.js';
 import type { DomainEvent } from '../../events/event-registry.js';
 import type { CancelOrigin, ChildLinked, Lineage } from '../../events/run-events.js';
 import type { Decider } from '../decider.js';
-import { evolveRun, initialRunState, runningSteps, type RunState } from './run-state.js';
+import { evolveRun, initialRunState, runningSteps, weighRun, type RunState } from './run-state.js';
 
 export type RunCommand =
   | {
@@ -111,4 +111,5 @@ export const runDecider: Decider<RunState, RunCommand> = {
   initialState: initialRunState,
   evolve: evolveRun,
   decide: decideRun,
+  weigh: weighRun,
 };

@@ -4,10 +4,23 @@ import type { CancelOrigin, ChildLinked, Lineage } from '../../events/run-events
 import type { DomainEvent } from '../../events/event-registry.js';
 import type { EventContext } from '../decider.js';
 
-export interface LinkState {
+/**
+ * A child as its parent's state keeps it: no payloads (the link event has them, at `revision` of
+ * the parent's stream), so a cached parent of many children stays small.
+ */
+export interface ChildRef {
+  readonly relation: 'spawned' | 'delegated';
+  readonly childRunId: string;
+  /** Id of the link event: the seed of every id the child's creation derives. */
+  readonly eventId: string;
+  readonly commandId: string;
+  readonly revision: bigint;
+}
+
+/** A link with its event's data: everything needed to finish creating the child. */
+export interface LinkedChild {
   readonly relation: 'spawned' | 'delegated';
   readonly link: ChildLinked;
-  /** Id of the link event: the seed of every id the child's creation derives. */
   readonly eventId: string;
   readonly commandId: string;
 }
@@ -20,7 +33,7 @@ export interface RunState {
   readonly threadId?: string;
   readonly lineage?: Lineage;
   readonly steps: Map<string, StepStatus>;
-  readonly children: LinkState[];
+  readonly children: ChildRef[];
   readonly cancelRequested?: { readonly reason: JsonValue; readonly origin: CancelOrigin };
   /** The command that cancelled the run, to answer a retried cancel with the same result. */
   readonly cancelledByCommandId?: string;
@@ -39,9 +52,22 @@ export const initialRunState = (runId: string): RunState => ({
 
 const stepStatusAfter = { StepStarted: 'running', StepCompleted: 'completed', StepFailed: 'failed', StepCancelled: 'cancelled' } as const;
 
-/** A link as the parent's state keeps it, from its ChildSpawned / ChildDelegated event. */
-export function linkStateOf(event: Extract<DomainEvent, { type: 'ChildSpawned' | 'ChildDelegated' }>, eventId: string, commandId: string): LinkState {
+type LinkEvent = Extract<DomainEvent, { type: 'ChildSpawned' | 'ChildDelegated' }>;
+
+/** The link a ChildSpawned / ChildDelegated event records, with its data. */
+export function linkedChildOf(event: LinkEvent, eventId: string, commandId: string): LinkedChild {
   return { relation: event.type === 'ChildSpawned' ? 'spawned' : 'delegated', link: event.data, eventId, commandId };
+}
+
+/**
+ * Bytes of heap a run's state holds, about: fitted to states folded from stored events (ids as
+ * flat strings) with 0 to 1,000 children, steps and commands, measured with `--expose-gc` (within
+ * 10% of the measure from 1 to 1,000 children).
+ */
+export function weighRun(state: RunState): number {
+  // The one payload a state keeps: the reason of a requested cancel (recovery finishes the cancel with it).
+  const reason = state.cancelRequested === undefined ? 0 : 2 * JSON.stringify(state.cancelRequested.reason).length;
+  return 900 + state.children.length * 200 + state.steps.size * 90 + state.commandIds.size * 90 + reason;
 }
 
 export function evolveRun(state: RunState, event: DomainEvent, context: EventContext): RunState {
@@ -58,9 +84,11 @@ export function evolveRun(state: RunState, event: DomainEvent, context: EventCon
         lineage: event.data.lineage,
       };
     case 'ChildSpawned':
-    case 'ChildDelegated':
-      state.children.push(linkStateOf(event, context.eventId, context.commandId));
+    case 'ChildDelegated': {
+      const relation = event.type === 'ChildSpawned' ? 'spawned' : 'delegated';
+      state.children.push({ relation, childRunId: event.data.childRunId, eventId: context.eventId, commandId: context.commandId, revision: context.revision });
       return state;
+    }
     case 'StepStarted':
     case 'StepCompleted':
     case 'StepFailed':

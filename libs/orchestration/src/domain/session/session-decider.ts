@@ -38,6 +38,7 @@ export const sessionDecider: Decider<SessionState, SessionCommand> = {
     if (state.status === 'closed') return E.right([]);
     return E.right([{ type: 'SessionClosed', data: command.byRunId !== undefined ? { byRunId: command.byRunId } : {} }]);
   },
+  weigh: (state) => 500 + state.commandIds.size * 90,
 };
 
 /** A session a new run or thread may use: it exists and is open. */

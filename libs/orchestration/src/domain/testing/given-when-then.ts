@@ -18,7 +18,7 @@ export interface Scenario<State, Command> {
 
 /** The context of the given event at `index`: ids that name the position, so tests can refer to them. */
 export function givenContext(index: number): EventContext {
-  return { eventId: `event-${index}`, commandId: `command-${index}`, occurredAt: new Date(Date.UTC(2025, 0, 1, 0, 0, index)).toISOString() };
+  return { eventId: `event-${index}`, commandId: `command-${index}`, occurredAt: new Date(Date.UTC(2025, 0, 1, 0, 0, index)).toISOString(), revision: BigInt(index) };
 }
 
 export function given<State, Command>(decider: Decider<State, Command>, id: string, events: readonly DomainEvent[] = []): Scenario<State, Command> {

@@ -53,6 +53,7 @@ export const threadDecider: Decider<ThreadState, ThreadCommand> = {
     if (state.status === 'closed') return E.left(threadClosed(state));
     return E.right([{ type: 'ThreadResumed', data: { runId: command.runId } }]);
   },
+  weigh: (state) => 550 + (state.resumedBy.size + state.commandIds.size) * 90,
 };
 
 const threadClosed = (state: ThreadState): DomainError =>

@@ -1,0 +1,68 @@
+import type { EventToAppend } from '@runtree/event-store';
+// Not part of the package's API: the SQLite adapter's own schema, statements and stream rows.
+import { openDatabase } from '../../libs/event-store/src/sqlite/schema.js';
+import { prepareStatements } from '../../libs/event-store/src/sqlite/statements.js';
+import { emptyStreamRow } from '../../libs/event-store/src/sqlite/stream-row.js';
+import type { AgentTrees, TreeAppends } from './agent-trees.js';
+
+/** Trees per transaction: a few thousand events, so the commit is not the cost. */
+const TREES_PER_BATCH = 500;
+
+export interface JournalSize {
+  readonly runs: number;
+  readonly events: number;
+}
+
+export interface FilledJournal extends JournalSize {
+  readonly ms: number;
+}
+
+/**
+ * Appends whole trees to the SQLite journal at `path` (created if new; continued if it holds
+ * events) until `enough` says so. Rows go in with the adapter's own statements, as its log writer
+ * would write them, many trees per transaction and synchronous=OFF: its append path checks and
+ * savepoints each append, which makes it three times slower, and only what is read back later is
+ * measured. No other process may have the journal open meanwhile. `progress` hears about every
+ * millionth event or so.
+ */
+export function fillJournal(path: string, trees: AgentTrees, enough: (written: JournalSize) => boolean, progress: (written: JournalSize) => void = () => {}): FilledJournal {
+  const db = openDatabase(path, 'OFF');
+  try {
+    const sql = prepareStatements(db);
+    const writeTree = (tree: TreeAppends) => {
+      const heads = new Map<string, bigint>();
+      for (const append of tree.appends) {
+        const head = heads.get(append.streamName) ?? -1n;
+        // The generator's own bookkeeping, checked as the store would check it.
+        if (append.expectedRevision !== (head < 0n ? 'no_stream' : head)) throw new Error(`${append.streamName}: expected ${append.expectedRevision}, is at ${head}`);
+        let revision = head;
+        for (const event of append.events) sql.insertEvent.run({ ...eventColumns(event), stream_name: append.streamName, revision: (revision += 1n), created_ms: append.appendedAtMs });
+        heads.set(append.streamName, revision);
+      }
+      for (const [streamName, revision] of heads) sql.putStream.run({ ...emptyStreamRow(streamName), last_revision: revision });
+    };
+    const writeBatch = db.transaction((batch: readonly TreeAppends[]) => batch.forEach(writeTree));
+    const written = { runs: 0, events: 0 };
+    let reported = 0;
+    const started = performance.now();
+    while (!enough(written)) {
+      const batch: TreeAppends[] = [];
+      while (batch.length < TREES_PER_BATCH && !enough(written)) {
+        const tree = trees.next();
+        batch.push(tree);
+        written.runs += tree.runs;
+        written.events += tree.events;
+      }
+      writeBatch(batch);
+      if (written.events - reported >= 1_000_000) progress({ ...written, events: (reported = written.events) });
+    }
+    return { ...written, ms: performance.now() - started };
+  } finally {
+    db.close();
+  }
+}
+
+/** The columns the log writer stores for an event (see log-writer.ts `toPayload`). */
+function eventColumns(event: EventToAppend) {
+  return { event_id: event.id.toLowerCase(), event_type: event.type, data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata ?? null) };
+}

@@ -1,0 +1,91 @@
+import type { RecordedEvent } from '@runtree/event-store';
+import type { LinkCore, LoadedRows, RowKeys, RunRow, StepCore } from '@runtree/read-store';
+import type { DomainEvent } from '../events/event-registry.js';
+import { streamPrefixes } from '../streams/stream-names.js';
+import { idIn } from './read-model-fold.js';
+import { WorkingSet } from './working-set.js';
+
+/** An event of the log with its decoded domain event: what the fold applies. */
+export interface ProjectedEvent {
+  readonly recorded: RecordedEvent;
+  readonly event: DomainEvent;
+}
+
+class KeyCollector {
+  readonly runIds = new Set<string>();
+  readonly links = new Map<string, { parentRunId: string; childRunId: string }>();
+  readonly steps = new Map<string, { runId: string; stepId: string }>();
+
+  run(runId: string | undefined): void {
+    if (runId !== undefined) this.runIds.add(runId);
+  }
+
+  link(parentRunId: string, childRunId: string): void {
+    this.links.set(`${parentRunId}\u0000${childRunId}`, { parentRunId, childRunId });
+  }
+
+  step(runId: string, stepId: string): void {
+    this.steps.set(`${runId}\u0000${stepId}`, { runId, stepId });
+  }
+}
+
+/** The rows the events name directly: their runs, the parents and links of children, their steps. */
+function directKeys(batch: readonly ProjectedEvent[]): KeyCollector {
+  const keys = new KeyCollector();
+  for (const { recorded, event } of batch) {
+    const runId = idIn(recorded.streamName, streamPrefixes.run);
+    switch (event.type) {
+      case 'RunStarted': {
+        keys.run(event.data.runId);
+        const lineage = event.data.lineage;
+        if (lineage !== undefined) {
+          keys.run(lineage.parentRunId);
+          keys.link(lineage.parentRunId, event.data.runId);
+        }
+        break;
+      }
+      case 'ChildSpawned':
+      case 'ChildDelegated':
+        keys.run(runId);
+        keys.run(event.data.childRunId);
+        break;
+      case 'StepStarted':
+      case 'StepCompleted':
+      case 'StepFailed':
+      case 'StepCancelled':
+        keys.run(runId);
+        if (runId !== undefined) keys.step(runId, event.data.stepId);
+        break;
+      default:
+        keys.run(runId);
+    }
+  }
+  return keys;
+}
+
+/**
+ * Loads what the fold will touch for this batch: the rows the events name, then the parents and
+ * roots of the runs found (whose counters a child's start or end moves), until nothing new is named.
+ */
+export async function loadBatchRows(batch: readonly ProjectedEvent[], load: (keys: RowKeys) => Promise<LoadedRows>): Promise<WorkingSet> {
+  const wanted = directKeys(batch);
+  const runs: RunRow[] = [];
+  const links: LinkCore[] = [];
+  const steps: StepCore[] = [];
+  const requested = new Set<string>();
+  let keys: RowKeys = { runIds: [...wanted.runIds], links: [...wanted.links.values()], steps: [...wanted.steps.values()] };
+  while (keys.runIds.length + keys.links.length + keys.steps.length > 0) {
+    for (const runId of keys.runIds) requested.add(runId);
+    const loaded = await load(keys);
+    runs.push(...loaded.runs);
+    links.push(...loaded.links);
+    steps.push(...loaded.steps);
+    const related = new Set<string>();
+    for (const run of loaded.runs) {
+      if (run.parentRunId !== undefined) related.add(run.parentRunId);
+      related.add(run.rootRunId);
+    }
+    keys = { runIds: [...related].filter((runId) => !requested.has(runId)), links: [], steps: [] };
+  }
+  return new WorkingSet({ runs, links, steps });
+}

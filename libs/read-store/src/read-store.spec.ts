@@ -1,0 +1,230 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { Position } from '@runtree/event-store';
+import Database from 'better-sqlite3';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createTestDatabase } from '../../../test/support/postgres.js';
+import { noChanges, type ReadModelChanges, type StoredCheckpoint } from './port/changes.js';
+import { ReadStoreSchemaError } from './port/errors.js';
+import type { ReadStore } from './port/read-store.js';
+import type { RunRow } from './port/rows.js';
+import { openPostgresReadStore } from './postgres/postgres-read-store.js';
+import { openSqliteReadStore } from './sqlite/sqlite-read-store.js';
+
+interface Opened {
+  readonly store: ReadStore;
+  /** Runs SQL on the database behind the store, as another program would. */
+  exec(sql: string): Promise<void>;
+  /** A second store on the same database (another process). */
+  another(): ReadStore;
+  dispose(): Promise<void>;
+}
+
+const adapters: readonly { readonly name: string; open(): Promise<Opened> }[] = [
+  {
+    name: 'sqlite',
+    async open() {
+      const directory = await mkdtemp(join(tmpdir(), 'runtree-read-store-'));
+      const path = join(directory, 'read.db');
+      return {
+        store: openSqliteReadStore({ path }),
+        exec: async (sql) => {
+          const db = new Database(path);
+          db.exec(sql);
+          db.close();
+        },
+        another: () => openSqliteReadStore({ path }),
+        dispose: () => rm(directory, { recursive: true, force: true }),
+      };
+    },
+  },
+  {
+    name: 'postgres',
+    async open() {
+      const database = await createTestDatabase();
+      return {
+        store: openPostgresReadStore({ connectionString: database.url }),
+        exec: async (sql) => {
+          const client = new pg.Client({ connectionString: database.url, options: '-c search_path=runtree' });
+          await client.connect();
+          await client.query(sql);
+          await client.end();
+        },
+        another: () => openPostgresReadStore({ connectionString: database.url }),
+        dispose: () => database.drop(),
+      };
+    },
+  },
+];
+
+const at = (n: number): Position => ({ commit: BigInt(n), prepare: BigInt(n) });
+
+function run(runId: string, extra: Partial<RunRow> = {}): RunRow {
+  return {
+    runId,
+    kind: 'k',
+    status: 'running',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    revision: 0,
+    linked: false,
+    threadPlacedByLink: false,
+    depth: 0,
+    rootRunId: runId,
+    cancelRequested: false,
+    stepCount: 0,
+    activeStepCount: 0,
+    childCount: 0,
+    activeChildCount: 0,
+    runningDescendants: 0,
+    ...extra,
+  };
+}
+
+function starting(...runIds: string[]): ReadModelChanges {
+  return { ...noChanges, runs: runIds.map((runId) => run(runId)), runPayloads: runIds.map((runId) => ({ runId, metadata: { of: runId }, input: { big: 'x'.repeat(10) } })) };
+}
+
+describe.each(adapters)('ReadStore [$name]', (adapter) => {
+  let opened: Opened;
+  let store: ReadStore;
+  const others: ReadStore[] = [];
+
+  beforeEach(async () => {
+    opened = await adapter.open();
+    store = opened.store;
+    await store.open();
+  });
+
+  afterEach(async () => {
+    for (const other of others.splice(0)) await other.close();
+    await store.close();
+    await opened.dispose();
+  });
+
+  it('opens an empty schema at the start of the log, and opening again changes nothing', async () => {
+    expect(await store.readCheckpoint('live')).toEqual({ position: 'start', version: 0 });
+    await store.open();
+    expect(await store.readCheckpoint('live')).toEqual({ position: 'start', version: 0 });
+    expect(await store.runCount()).toBe(0);
+  });
+
+  it('commits rows with their checkpoint, and refuses a commit whose checkpoint moved (writing nothing)', async () => {
+    const heard: StoredCheckpoint[] = [];
+    store.watchCheckpoint({ moved: (checkpoint) => heard.push(checkpoint), interrupted: () => undefined });
+    expect(await store.commit('live', { changes: starting('a', 'b'), fromVersion: 0, to: at(2), journalId: 'first' })).toBe(true);
+    expect(await store.readCheckpoint('live')).toEqual({ position: at(2), version: 1 });
+    expect(await store.runCount()).toBe(2);
+    expect(await store.run('a')).toMatchObject({ runId: 'a', metadata: { of: 'a' }, input: { big: 'xxxxxxxxxx' } });
+
+    expect(await store.commit('live', { changes: starting('c'), fromVersion: 0, to: at(3) })).toBe(false);
+    expect(await store.run('c')).toBeUndefined();
+    expect(await store.readCheckpoint('live')).toEqual({ position: at(2), version: 1 });
+    expect(heard).toContainEqual({ position: at(2), version: 1 });
+    expect(await store.recordedJournalId()).toBe('first');
+  });
+
+  it('resets the live tables to a position, forgetting the journal only when asked', async () => {
+    await store.commit('live', { changes: starting('a'), fromVersion: 0, to: at(1), journalId: 'first' });
+    expect(await store.reset('live', at(9))).toEqual({ position: at(9), version: 2 });
+    expect([await store.run('a'), await store.runCount(), await store.recordedJournalId()]).toEqual([undefined, 0, 'first']);
+    await store.reset('live', 'start', { forgetJournal: true });
+    expect(await store.recordedJournalId()).toBeUndefined();
+  });
+
+  it('swaps rebuilt tables in only once they have caught up, and rebuilds again after that', async () => {
+    await store.commit('live', { changes: starting('old'), fromVersion: 0, to: at(5) });
+    for (const round of [1, 2]) {
+      const rebuilding = await store.reset('rebuild', 'start');
+      const built = await store.commit('rebuild', { changes: starting(`rebuilt-${round}`), fromVersion: rebuilding.version, to: at(4) });
+      expect(built).toBe(true);
+      expect(await store.swapRebuild()).toBe(false);
+      expect(await store.run(`rebuilt-${round}`)).toBeUndefined();
+      expect(await store.commit('rebuild', { changes: noChanges, fromVersion: rebuilding.version + 1, to: at(5) })).toBe(true);
+      expect(await store.swapRebuild()).toBe(true);
+      expect(await store.run(`rebuilt-${round}`)).toBeDefined();
+      expect(await store.runCount()).toBe(1);
+      expect((await store.readCheckpoint('live')).position).toEqual(at(5));
+    }
+    expect(await store.run('old')).toBeUndefined();
+  });
+
+  it('refuses a schema newer than this build, naming both versions', async () => {
+    await store.close();
+    await opened.exec("UPDATE read_store_meta SET value = '99' WHERE key = 'schema_version'");
+    store = opened.another();
+    await expect(store.open()).rejects.toThrow(ReadStoreSchemaError);
+    await expect(store.open()).rejects.toThrow(/version 99; this build knows up to 1/);
+  });
+
+  it('remakes the tables of an older schema empty, at the start of the log, for the projection to replay', async () => {
+    await store.commit('live', { changes: starting('a'), fromVersion: 0, to: at(1), journalId: 'first' });
+    await store.close();
+    await opened.exec("UPDATE read_store_meta SET value = '0' WHERE key = 'schema_version'");
+    store = opened.another();
+    await store.open();
+    expect((await store.readCheckpoint('live')).position).toBe('start');
+    expect([await store.run('a'), await store.recordedJournalId()]).toEqual([undefined, undefined]);
+  });
+});
+
+// SQLite is one process per file: its moves are told in-process. PostgreSQL is shared by instances.
+describe('ReadStore [postgres, shared]', () => {
+  let opened: Opened;
+  let store: ReadStore;
+  const others: ReadStore[] = [];
+
+  beforeEach(async () => {
+    opened = await adapters.find((adapter) => adapter.name === 'postgres')!.open();
+    store = opened.store;
+    await store.open();
+  });
+
+  afterEach(async () => {
+    for (const other of others.splice(0)) await other.close();
+    await store.close();
+    await opened.dispose();
+  });
+
+  it('tells another process sharing it of each checkpoint move', async () => {
+    const reader = opened.another();
+    others.push(reader);
+    await reader.open();
+    const heard: StoredCheckpoint[] = [];
+    const told = new Promise<void>((resolve) =>
+      reader.watchCheckpoint({ moved: (checkpoint) => (heard.push(checkpoint), checkpoint.version === 1 && resolve()), interrupted: () => undefined }),
+    );
+    // Told by notification, or by the read of the checkpoint the feed makes when it connects: either way, told.
+    await store.commit('live', { changes: starting('a'), fromVersion: 0, to: at(1) });
+    await told;
+    expect(heard.at(-1)).toEqual({ position: at(1), version: 1 });
+  });
+
+
+  it('gives the projector role to one instance at a time, and to the next when it is released', async () => {
+    const other = opened.another();
+    others.push(other);
+    const first = await store.acquireProjectorRole(new AbortController().signal);
+    let secondGranted = false;
+    const second = other.acquireProjectorRole(new AbortController().signal).then((role) => ((secondGranted = true), role));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(secondGranted).toBe(false);
+    await first.release();
+    const role = await second;
+    expect(secondGranted).toBe(true);
+    await role.release();
+  });
+
+  it('stops waiting for the projector role when the wait is aborted', async () => {
+    const other = opened.another();
+    others.push(other);
+    const held = await store.acquireProjectorRole(new AbortController().signal);
+    const abort = new AbortController();
+    const waiting = other.acquireProjectorRole(abort.signal);
+    setTimeout(() => abort.abort(), 100);
+    await expect(waiting).rejects.toThrow();
+    await held.release();
+  });
+});
