@@ -1,7 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import type { ErrorCode } from '@runtree/orchestration';
 
-/** The one place an error code becomes an HTTP status (DESIGN.md, "Interfaces"). */
+/** The one place an error code becomes an HTTP status (docs/design.md, "Interfaces"). */
 export const statusOfErrorCode: Readonly<Record<ErrorCode, HttpStatus>> = {
   unsupported_option: HttpStatus.BAD_REQUEST,
   invalid_option: HttpStatus.BAD_REQUEST,

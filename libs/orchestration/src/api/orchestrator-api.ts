@@ -14,7 +14,7 @@ import type {
 } from './options.js';
 
 /**
- * The operations of the spec (shared/spec/orchestrator.md). Every method rejects with
+ * The operations of the spec (docs/spec.md). Every method rejects with
  * `OrchestratorError` (`code`, `message`, `details`). Inputs are `unknown`-safe: a caller
  * from plain JavaScript or the bus gets a coded error for a malformed argument, never a crash.
  */
