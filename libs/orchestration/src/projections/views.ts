@@ -24,14 +24,7 @@ export function runSummaryOf(row: RunRow): Mutable<RunSummary> {
 
 /** The run with its metadata, without its input and outcome (what the policy sees of a parent). */
 export function withMetadata(row: RunRow & { readonly metadata: JsonObject }): PolicyParent {
-  const { runId, kind, status, createdAt, updatedAt, revision, sessionId, threadId, parentRunId, relation, substrate } = runSummaryOf(row);
-  const parent: Mutable<PolicyParent> = { runId, kind, status, metadata: row.metadata, createdAt, updatedAt, revision };
-  if (sessionId !== undefined) parent.sessionId = sessionId;
-  if (threadId !== undefined) parent.threadId = threadId;
-  if (parentRunId !== undefined) parent.parentRunId = parentRunId;
-  if (relation !== undefined) parent.relation = relation;
-  if (substrate !== undefined) parent.substrate = substrate;
-  return parent;
+  return { ...runSummaryOf(row), metadata: row.metadata };
 }
 
 /** The outcome as the field its status names: output, error or cancel reason. */
