@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@runtree/event-store';
-import type { LinkCore, LoadedRows, RowKeys, RunRow, StepCore } from '@runtree/read-store';
+import type { LoadedRows, RowKeys } from '@runtree/read-store';
 import type { DomainEvent } from '../events/event-registry.js';
 import { streamPrefixes } from '../streams/stream-names.js';
 import { idIn } from './read-model-fold.js';
@@ -65,27 +65,32 @@ function directKeys(batch: readonly ProjectedEvent[]): KeyCollector {
 
 /**
  * Loads what the fold will touch for this batch: the rows the events name, then the parents and
- * roots of the runs found (whose counters a child's start or end moves), until nothing new is named.
+ * roots of those runs (a child's start or end moves its parent's and its root's counters), then the
+ * roots of those parents (a child attached under a parent counts for the parent's root). No further:
+ * a deep chain's ancestors are never walked.
  */
 export async function loadBatchRows(batch: readonly ProjectedEvent[], load: (keys: RowKeys) => Promise<LoadedRows>): Promise<WorkingSet> {
   const wanted = directKeys(batch);
-  const runs: RunRow[] = [];
-  const links: LinkCore[] = [];
-  const steps: StepCore[] = [];
-  const requested = new Set<string>();
-  let keys: RowKeys = { runIds: [...wanted.runIds], links: [...wanted.links.values()], steps: [...wanted.steps.values()] };
-  while (keys.runIds.length + keys.links.length + keys.steps.length > 0) {
-    for (const runId of keys.runIds) requested.add(runId);
-    const loaded = await load(keys);
-    runs.push(...loaded.runs);
-    links.push(...loaded.links);
-    steps.push(...loaded.steps);
-    const related = new Set<string>();
-    for (const run of loaded.runs) {
-      if (run.parentRunId !== undefined) related.add(run.parentRunId);
-      related.add(run.rootRunId);
+  const requested = new Set(wanted.runIds);
+  const named = await load({ runIds: [...wanted.runIds], links: [...wanted.links.values()], steps: [...wanted.steps.values()] });
+  const more = (ids: Iterable<string | undefined>): string[] => {
+    const fresh: string[] = [];
+    for (const id of ids) {
+      if (id === undefined || requested.has(id)) continue;
+      requested.add(id);
+      fresh.push(id);
     }
-    keys = { runIds: [...related].filter((runId) => !requested.has(runId)), links: [], steps: [] };
-  }
-  return new WorkingSet({ runs, links, steps });
+    return fresh;
+  };
+  const parentsAndRoots = more(named.runs.flatMap((run) => [run.parentRunId, run.rootRunId]));
+  const related = parentsAndRoots.length === 0 ? noRows : await load({ runIds: parentsAndRoots, links: [], steps: [] });
+  const roots = more(related.runs.map((run) => run.rootRunId));
+  const rootsOfParents = roots.length === 0 ? noRows : await load({ runIds: roots, links: [], steps: [] });
+  return new WorkingSet({
+    runs: [...named.runs, ...related.runs, ...rootsOfParents.runs],
+    links: named.links,
+    steps: named.steps,
+  });
 }
+
+const noRows: LoadedRows = { runs: [], links: [], steps: [] };

@@ -46,7 +46,7 @@ export class PostgresReadStore extends ReadQueries implements ReadStore {
   private closed = false;
 
   constructor(options: PostgresReadStoreOptions) {
-    super();
+    super(postgresDialect);
     this.schema = options.schema ?? 'runtree';
     if (!/^[a-z_][a-z0-9_]{0,47}$/.test(this.schema)) throw new Error(`schema ${JSON.stringify(this.schema)} must be lower-case letters, digits and _ (at most 48)`);
     this.where = describeTarget(options.connectionString, this.schema);

@@ -1,5 +1,6 @@
 import type { RunListQuery } from '../port/list-query.js';
 import { linkColumns, qualified, runCoreColumns, sessionColumns, stepColumns, threadColumns } from './columns.js';
+import type { Dialect } from './dialect.js';
 import { toLabelColumn } from './json-columns.js';
 import { tableNames, type TableNames } from './tables.js';
 
@@ -13,30 +14,35 @@ function runRecordFrom(names: TableNames, alias = 'r'): string {
     LEFT JOIN ${names.runOutcomes} o ON o.run_id = ${alias}.run_id`;
 }
 
-/** A visible child: its run's record, its link as `l_*`, the thread its link placed it in as `t_*`. */
-const childSelect = `SELECT ${qualified('r', runCoreColumns)}, p.metadata, p.input, o.outcome,
+/** A visible child's columns: its run's record, its link as `l_*`, the thread its link placed it in as `t_*`. */
+const childColumns = `${qualified('r', runCoreColumns)}, p.metadata, p.input, o.outcome,
     ${qualified('l', linkColumns, 'l_')},
-    ${qualified('t', threadColumns, 't_')}
-  FROM ${live.links} l
-  JOIN ${live.runs} r ON r.run_id = l.child_run_id
+    ${qualified('t', threadColumns, 't_')}`;
+
+/** What a child's link joins to: its run, payloads, outcome and the thread its link placed it in. */
+const childJoins = `JOIN ${live.runs} r ON r.run_id = l.child_run_id
   JOIN ${live.runPayloads} p ON p.run_id = r.run_id
   LEFT JOIN ${live.runOutcomes} o ON o.run_id = r.run_id
   LEFT JOIN ${live.threads} t ON r.thread_placed_by_link = 1 AND t.thread_id = r.thread_id`;
 
+const childSelect = `SELECT ${childColumns} FROM ${live.links} l ${childJoins}`;
+
 /** The read side's queries on the live tables; `?` placeholders (PostgreSQL numbers them). */
-export const queries = {
+export function buildQueries(dialect: Dialect) {
+  return {
   runRecord: `SELECT ${runRecordFrom(live)} WHERE r.run_id = ?`,
   runCore: `SELECT ${qualified('r', runCoreColumns)} FROM ${live.runs} r WHERE r.run_id = ?`,
   runWithMetadata: `SELECT ${qualified('r', runCoreColumns)}, p.metadata FROM ${live.runs} r JOIN ${live.runPayloads} p ON p.run_id = r.run_id WHERE r.run_id = ?`,
   child: `${childSelect} WHERE l.child_run_id = ? AND l.visible = 1`,
   children: `${childSelect} WHERE l.parent_run_id = ? AND l.visible = 1 ORDER BY l.sequence, l.child_run_id`,
   // UNION, not UNION ALL: a cycle (which no log the deciders write contains) would end, not loop.
+  // Read from the tree's ids out, never by scanning every link and looking each up in the tree.
   descendants: `WITH RECURSIVE tree(child_run_id) AS (
       SELECT child_run_id FROM ${live.links} WHERE parent_run_id = ? AND visible = 1
       UNION
       SELECT c.child_run_id FROM ${live.links} c JOIN tree ON c.parent_run_id = tree.child_run_id WHERE c.visible = 1
     )
-    ${childSelect} JOIN tree ON tree.child_run_id = l.child_run_id WHERE l.visible = 1`,
+    SELECT ${childColumns} FROM tree ${dialect.orderedJoin} ${live.links} l ON l.child_run_id = tree.child_run_id AND l.visible = 1 ${childJoins}`,
   step: `SELECT ${stepColumns.join(', ')} FROM ${live.steps} WHERE run_id = ? AND step_id = ?`,
   steps: `SELECT ${stepColumns.join(', ')} FROM ${live.steps} WHERE run_id = ? ORDER BY sequence`,
   session: `SELECT ${sessionColumns.join(', ')} FROM ${live.sessions} WHERE session_id = ?`,
@@ -63,7 +69,10 @@ export const queries = {
   dumpSteps: `SELECT ${stepColumns.join(', ')} FROM ${live.steps} ORDER BY run_id, sequence`,
   dumpSessions: `SELECT ${sessionColumns.join(', ')} FROM ${live.sessions} ORDER BY session_id`,
   dumpThreads: `SELECT ${threadColumns.join(', ')} FROM ${live.threads} ORDER BY thread_id`,
-} as const;
+  } as const;
+}
+
+export type Queries = ReturnType<typeof buildQueries>;
 
 const filterColumns = {
   status: 'r.status',

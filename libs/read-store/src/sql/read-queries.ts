@@ -1,7 +1,8 @@
 import type { ListedRun, RunListPage, RunListQuery } from '../port/list-query.js';
 import type { OwnedOpenSession, PendingLinkRef, ReadStoreDump } from '../port/read-store.js';
 import type { ChildRecord, JsonObject, RunRecord, RunRow, SessionRow, StepRow, ThreadRow, TreeShape } from '../port/rows.js';
-import { listRunsQuery, queries } from './queries.js';
+import type { Dialect } from './dialect.js';
+import { buildQueries, listRunsQuery, type Queries } from './queries.js';
 import { linkRowOf, runRecordOf, runRowOf, sessionRowOf, stepRowOf, threadRowOf, type DbRow } from './row-mapping.js';
 
 function childRecordOf(row: DbRow): ChildRecord {
@@ -33,61 +34,67 @@ function preOrder(rootRunId: string, records: readonly ChildRecord[]): ChildReco
 
 /** The queries of the read side, written once for both databases: an adapter says how to run one. */
 export abstract class ReadQueries {
+  private readonly queries: Queries;
+
+  constructor(dialect: Dialect) {
+    this.queries = buildQueries(dialect);
+  }
+
   /** Runs a query with `?` placeholders and gives its rows. */
   protected abstract all(sql: string, params: readonly unknown[]): Promise<DbRow[]>;
 
   async run(runId: string): Promise<RunRecord | undefined> {
-    const [row] = await this.all(queries.runRecord, [runId]);
+    const [row] = await this.all(this.queries.runRecord, [runId]);
     return row === undefined ? undefined : runRecordOf(row);
   }
 
   async runCore(runId: string): Promise<RunRow | undefined> {
-    const [row] = await this.all(queries.runCore, [runId]);
+    const [row] = await this.all(this.queries.runCore, [runId]);
     return row === undefined ? undefined : runRowOf(row);
   }
 
   async runWithMetadata(runId: string): Promise<(RunRow & { readonly metadata: JsonObject }) | undefined> {
-    const [row] = await this.all(queries.runWithMetadata, [runId]);
+    const [row] = await this.all(this.queries.runWithMetadata, [runId]);
     return row === undefined ? undefined : runRecordOf(row);
   }
 
   async child(childRunId: string): Promise<ChildRecord | undefined> {
-    const [row] = await this.all(queries.child, [childRunId]);
+    const [row] = await this.all(this.queries.child, [childRunId]);
     return row === undefined ? undefined : childRecordOf(row);
   }
 
   async children(parentRunId: string): Promise<ChildRecord[]> {
-    return (await this.all(queries.children, [parentRunId])).map(childRecordOf);
+    return (await this.all(this.queries.children, [parentRunId])).map(childRecordOf);
   }
 
   async descendants(runId: string): Promise<ChildRecord[]> {
-    return preOrder(runId, (await this.all(queries.descendants, [runId])).map(childRecordOf));
+    return preOrder(runId, (await this.all(this.queries.descendants, [runId])).map(childRecordOf));
   }
 
   async step(runId: string, stepId: string): Promise<StepRow | undefined> {
-    const [row] = await this.all(queries.step, [runId, stepId]);
+    const [row] = await this.all(this.queries.step, [runId, stepId]);
     return row === undefined ? undefined : stepRowOf(row);
   }
 
   async steps(runId: string): Promise<StepRow[]> {
-    return (await this.all(queries.steps, [runId])).map(stepRowOf);
+    return (await this.all(this.queries.steps, [runId])).map(stepRowOf);
   }
 
   async session(sessionId: string): Promise<SessionRow | undefined> {
-    const [row] = await this.all(queries.session, [sessionId]);
+    const [row] = await this.all(this.queries.session, [sessionId]);
     return row === undefined ? undefined : sessionRowOf(row);
   }
 
   async thread(threadId: string): Promise<ThreadRow | undefined> {
-    const [row] = await this.all(queries.thread, [threadId]);
+    const [row] = await this.all(this.queries.thread, [threadId]);
     return row === undefined ? undefined : threadRowOf(row);
   }
 
   async treeShape(parentRunId: string): Promise<TreeShape | undefined> {
-    const [parent] = await this.all(queries.parentShape, [parentRunId]);
+    const [parent] = await this.all(this.queries.parentShape, [parentRunId]);
     if (parent === undefined) return undefined;
     const rootRunId = String(parent.root_run_id);
-    const [root] = await this.all(queries.rootShape, [rootRunId]);
+    const [root] = await this.all(this.queries.rootShape, [rootRunId]);
     return {
       rootRunId,
       parentDepth: Number(parent.depth),
@@ -108,25 +115,25 @@ export abstract class ReadQueries {
   }
 
   async pendingLinks(): Promise<PendingLinkRef[]> {
-    return (await this.all(queries.pendingLinks, [])).map((row) => ({ parentRunId: String(row.parent_run_id), childRunId: String(row.child_run_id) }));
+    return (await this.all(this.queries.pendingLinks, [])).map((row) => ({ parentRunId: String(row.parent_run_id), childRunId: String(row.child_run_id) }));
   }
 
   async cancellingRuns(): Promise<string[]> {
-    return (await this.all(queries.cancellingRuns, [])).map((row) => String(row.run_id));
+    return (await this.all(this.queries.cancellingRuns, [])).map((row) => String(row.run_id));
   }
 
   async cancelledOwnersWithOpenSession(): Promise<OwnedOpenSession[]> {
-    return (await this.all(queries.cancelledOwnersWithOpenSession, [])).map((row) => ({ runId: String(row.owner_run_id), sessionId: String(row.session_id) }));
+    return (await this.all(this.queries.cancelledOwnersWithOpenSession, [])).map((row) => ({ runId: String(row.owner_run_id), sessionId: String(row.session_id) }));
   }
 
   async dump(): Promise<ReadStoreDump> {
     const [runs, order, links, steps, sessions, threads] = await Promise.all([
-      this.all(queries.dumpRuns, []),
-      this.all(queries.dumpListingOrder, []),
-      this.all(queries.dumpLinks, []),
-      this.all(queries.dumpSteps, []),
-      this.all(queries.dumpSessions, []),
-      this.all(queries.dumpThreads, []),
+      this.all(this.queries.dumpRuns, []),
+      this.all(this.queries.dumpListingOrder, []),
+      this.all(this.queries.dumpLinks, []),
+      this.all(this.queries.dumpSteps, []),
+      this.all(this.queries.dumpSessions, []),
+      this.all(this.queries.dumpThreads, []),
     ]);
     return {
       runs: runs.map(runRecordOf),

@@ -44,7 +44,7 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
   private readonly commitTransaction: (set: TableSet, commit: ProjectionCommit) => boolean;
 
   constructor(private readonly options: SqliteReadStoreOptions) {
-    super();
+    super(sqliteDialect);
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path, { timeout: BUSY_TIMEOUT_MS });
     try {
