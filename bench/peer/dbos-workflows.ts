@@ -1,0 +1,99 @@
+/**
+ * The DBOS workflows the bench runs, registered when this module loads (DBOS needs them before
+ * `launch`). They wait on in-process gates the bench opens: a held workflow stays PENDING, as a
+ * Runtree run stays running, without polling the database. The gates are not durable; the bench
+ * never recovers a workflow.
+ */
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import type { TreeShape } from '../orchestration/tree-shapes.js';
+import { gate, type Gate } from './gate.js';
+
+const gates = new Map<string, Gate>();
+/** Workflows that left their gate, by gate id: how the bench knows held work has drained. */
+const released = new Map<string, number>();
+const trees = new Map<string, TreeBuild>();
+
+/** A gate the workflows can find by id (their arguments are serialized, so they get the id). */
+export function namedGate(id: string): Gate {
+  let found = gates.get(id);
+  if (found === undefined) {
+    found = gate();
+    gates.set(id, found);
+  }
+  return found;
+}
+
+/** Opens the gate and resolves once `expected` workflows have left it. */
+export async function openAndDrain(id: string, expected: number, timeoutMs = 120_000): Promise<void> {
+  namedGate(id).open();
+  const deadline = Date.now() + timeoutMs;
+  while ((released.get(id) ?? 0) < expected) {
+    if (Date.now() > deadline) throw new Error(`only ${released.get(id) ?? 0} of ${expected} DBOS workflows finished within ${timeoutMs} ms of their gate opening`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  gates.delete(id);
+  released.delete(id);
+}
+
+async function pass(gateId: string): Promise<void> {
+  await namedGate(gateId).opened;
+  released.set(gateId, (released.get(gateId) ?? 0) + 1);
+}
+
+/** A run that stays PENDING until its gate opens. */
+export const heldRun = DBOS.registerWorkflow(async (gateId: string): Promise<void> => pass(gateId), { name: 'runtreeBenchHeldRun' });
+
+/** A caller: waits for the start gate, then starts held children one after the other for `durationMs`; returns how many. */
+export const spawner = DBOS.registerWorkflow(
+  async (startGateId: string, childGateId: string, durationMs: number): Promise<number> => {
+    await namedGate(startGateId).opened;
+    const deadline = performance.now() + durationMs;
+    let spawned = 0;
+    while (performance.now() < deadline) {
+      await DBOS.startWorkflow(heldRun)(childGateId);
+      spawned += 1;
+    }
+    return spawned;
+  },
+  { name: 'runtreeBenchSpawner' },
+);
+
+/** A tree being built: each node's children by level, and a count of the nodes that have started theirs. */
+interface TreeBuild {
+  readonly childrenOf: readonly (readonly number[])[][];
+  readonly runs: number;
+  ready: number;
+  readonly built: Gate;
+}
+
+export function treeNodeId(treeId: string, level: number, index: number): string {
+  return `${treeId}:${level}:${index}`;
+}
+
+/** Registers the tree's shape; `built` opens once every node has started its children. */
+export function planTree(treeId: string, shape: TreeShape): Gate {
+  const childrenOf = [[[] as number[]], ...shape.map((level) => Array.from({ length: level.length }, () => [] as number[]))];
+  shape.forEach((level, above) => level.forEach((parent, index) => childrenOf[above][parent].push(index)));
+  const build: TreeBuild = { childrenOf, runs: 1 + shape.reduce((total, level) => total + level.length, 0), ready: 0, built: gate() };
+  trees.set(treeId, build);
+  return build.built;
+}
+
+export function forgetTree(treeId: string): void {
+  trees.delete(treeId);
+}
+
+/** A node of a tree: starts its children as child workflows (so DBOS records it as their parent), then is held. */
+export const treeNode = DBOS.registerWorkflow(
+  async (treeId: string, level: number, index: number): Promise<void> => {
+    const build = trees.get(treeId);
+    if (build === undefined) throw new Error(`tree ${treeId} was not planned`);
+    for (const child of build.childrenOf[level][index]) {
+      await DBOS.startWorkflow(treeNode, { workflowID: treeNodeId(treeId, level + 1, child) })(treeId, level + 1, child);
+    }
+    build.ready += 1;
+    if (build.ready === build.runs) build.built.open();
+    await pass(treeId);
+  },
+  { name: 'runtreeBenchTreeNode' },
+);
