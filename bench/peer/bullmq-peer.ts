@@ -38,7 +38,8 @@ export async function measureBullmqPeer(context: BenchContext, run: SectionRun):
         ` appendonly=${settings.appendonly}, appendfsync=${settings.appendfsync}, save="${settings.save}" (${DURABLE_REDIS_ARGS.join(' ')}): each write is fsync'd before Redis replies.`,
       "BullMQ: a run is a job no worker takes; spawn is Queue.add with the caller's own parent job (made by FlowProducer with one child); a tree is one FlowProducer.add;" +
         ' cancel is Queue.remove of the root with removeChildren (BullMQ has no cancel); collect is FlowProducer.getFlow of the whole tree; await is job.waitUntilFinished' +
-        " (QueueEvents) of a job a worker completes, timed from the worker's 'completed' event. Its flow logic runs inside Redis as Lua scripts, one round trip per call.",
+        " (QueueEvents) of a job a worker completes, timed from the worker's 'completed' event (that reply and the waiter's event come back from Redis on different" +
+        ' connections, so a latency below 0 means the waiter heard first). Its flow logic runs inside Redis as Lua scripts, one round trip per call.',
     );
     await measureOrchestrationPeer(bullmqPeer(connection, flows, errors), context, run);
   } finally {

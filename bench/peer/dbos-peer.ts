@@ -12,7 +12,7 @@ import { percentile, perSecond } from '../support/stats.js';
 import type { BenchContext } from '../support/section.js';
 import type { SectionRun } from '../support/section-run.js';
 import { createBenchDatabase, type BenchDatabase } from './bench-database.js';
-import { forgetTree, heldRun, namedGate, openAndDrain, planTree, spawner, treeNode, treeNodeId } from './dbos-workflows.js';
+import { forgetTree, hold, heldRun, namedGate, planTree, release, spawner, treeNode, treeNodeId } from './dbos-workflows.js';
 import { measureOrchestrationPeer, type OrchestrationPeer, type PeerTree } from './orchestration-peer.js';
 import { ownedPgPool } from './owned-pg-pool.js';
 import { packageVersion } from './package-version.js';
@@ -28,27 +28,44 @@ interface DbosTree extends PeerTree {
 }
 
 export async function measureDbosPeer(context: BenchContext, run: SectionRun): Promise<void> {
+  await withLaunchedDbos(
+    async (database) => {
+      context.progress(`DBOS ${packageVersion('@dbos-inc/dbos-sdk')} on PostgreSQL ${database.durability.serverVersion}, database ${database.name}`);
+      await measureOrchestrationPeer(dbosPeer(), context, run);
+    },
+    (database) => run.notes.push(...describeDbos(database)),
+    (errors) => run.notes.push(`DBOS: the pool's idle connections reported ${errors.length} error(s), the first: ${errors[0].message}`),
+  );
+}
+
+/**
+ * DBOS launched in this process on a database of its own (created, then dropped after `work`), on a
+ * pool the bench owns: it has an 'error' listener, and it is ended before the database is dropped.
+ */
+export async function withLaunchedDbos<T>(
+  work: (database: BenchDatabase) => Promise<T>,
+  onDatabase: (database: BenchDatabase) => void = () => undefined,
+  onIdleErrors: (errors: readonly Error[]) => void = () => undefined,
+): Promise<T> {
   const database = await createBenchDatabase();
   const pool = ownedPgPool(database.connectionString, POOL_SIZE);
   try {
-    context.progress(`DBOS ${packageVersion('@dbos-inc/dbos-sdk')} on PostgreSQL ${database.durability.serverVersion}, database ${database.name}`);
-    // The pool is the bench's: it has an 'error' listener, and the bench ends it before dropping the database.
+    onDatabase(database);
     DBOS.setConfig({ name: 'runtree-bench', systemDatabaseUrl: database.connectionString, systemDatabasePool: pool.pool, logLevel: 'error', runAdminServer: false });
-    run.notes.push(...describeDbos(database));
     await DBOS.launch();
     try {
-      await measureOrchestrationPeer(dbosPeer(), context, run);
+      return await work(database);
     } finally {
       await DBOS.shutdown();
     }
   } finally {
-    if (pool.idleErrors.length > 0) run.notes.push(`DBOS: the pool's idle connections reported ${pool.idleErrors.length} error(s), the first: ${pool.idleErrors[0].message}`);
     await pool.end();
     await database.drop();
+    if (pool.idleErrors.length > 0) onIdleErrors(pool.idleErrors);
   }
 }
 
-function dbosPeer(): OrchestrationPeer<DbosTree> {
+export function dbosPeer(): OrchestrationPeer<DbosTree> {
   return {
     name: 'DBOS',
     key: 'dbos',
@@ -61,7 +78,7 @@ function dbosPeer(): OrchestrationPeer<DbosTree> {
       const treeId = `tree-${randomBytes(6).toString('hex')}`;
       const built = planTree(treeId, shape);
       const rootId = treeNodeId(treeId, 0, 0);
-      await DBOS.startWorkflow(treeNode, { workflowID: rootId })(treeId, 0, 0);
+      hold(treeId, await DBOS.startWorkflow(treeNode, { workflowID: rootId })(treeId, 0, 0));
       await built.opened;
       return { shape, treeId, rootId };
     },
@@ -91,7 +108,7 @@ async function spawnRate(callers: number, durationMs: number): Promise<number> {
   namedGate(startGateId).open();
   const spawned = (await Promise.all(parents.map((parent) => parent.getResult()))).reduce((total, count) => total + count, 0);
   const rate = perSecond(spawned, performance.now() - started);
-  await openAndDrain(childGateId, spawned);
+  await release(childGateId);
   return rate;
 }
 
@@ -108,7 +125,9 @@ async function timedCollect(tree: DbosTree, withSteps: boolean): Promise<{ elaps
   let steps = 0;
   if (withSteps) {
     await forEachConcurrently(workflows, POOL_SIZE, async (workflow) => {
-      steps += (await DBOS.listWorkflowSteps(workflow.workflowID))?.length ?? 0;
+      // Awaited first: `steps += await …` would read `steps` before the await and lose concurrent additions.
+      const listed = (await DBOS.listWorkflowSteps(workflow.workflowID))?.length ?? 0;
+      steps += listed;
     });
   }
   const elapsed = performance.now() - started;
@@ -120,7 +139,7 @@ async function timedCollect(tree: DbosTree, withSteps: boolean): Promise<{ elaps
 }
 
 async function releaseTree(tree: DbosTree): Promise<void> {
-  await openAndDrain(tree.treeId, treeRuns(tree.shape));
+  await release(tree.treeId);
   forgetTree(tree.treeId);
 }
 
@@ -130,6 +149,7 @@ async function awaitOneWaiter(runs: number) {
   for (const _ of range(runs)) {
     const gateId = `await-${randomBytes(6).toString('hex')}`;
     const handle = await DBOS.startWorkflow(heldRun)(gateId);
+    hold(gateId, handle);
     const woken = DBOS.getResult(handle.workflowID).then(() => performance.now());
     await nextMacrotask();
     namedGate(gateId).open();
@@ -137,7 +157,7 @@ async function awaitOneWaiter(runs: number) {
     await handle.getResult();
     const completedAt = performance.now();
     latencies.push((await woken) - completedAt);
-    await openAndDrain(gateId, 1);
+    await release(gateId);
   }
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }

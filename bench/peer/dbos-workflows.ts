@@ -4,44 +4,51 @@
  * Runtree run stays running, without polling the database. The gates are not durable; the bench
  * never recovers a workflow.
  */
-import { DBOS } from '@dbos-inc/dbos-sdk';
+import { DBOS, type WorkflowHandle } from '@dbos-inc/dbos-sdk';
 import type { TreeShape } from '../orchestration/tree-shapes.js';
 import { gate, type Gate } from './gate.js';
 
-const gates = new Map<string, Gate>();
-/** Workflows that left their gate, by gate id: how the bench knows held work has drained. */
-const released = new Map<string, number>();
+/** Held workflows by gate id: the gate they wait on, and the handles of those started so far. */
+const held = new Map<string, { readonly gate: Gate; readonly handles: WorkflowHandle<unknown>[] }>();
 const trees = new Map<string, TreeBuild>();
 
-/** A gate the workflows can find by id (their arguments are serialized, so they get the id). */
+function holding(id: string) {
+  let entry = held.get(id);
+  if (entry === undefined) {
+    entry = { gate: gate(), handles: [] };
+    held.set(id, entry);
+  }
+  return entry;
+}
+
+/** The gate the workflows holding on `id` wait for (their arguments are serialized, so they get the id). */
 export function namedGate(id: string): Gate {
-  let found = gates.get(id);
-  if (found === undefined) {
-    found = gate();
-    gates.set(id, found);
-  }
-  return found;
+  return holding(id).gate;
 }
 
-/** Opens the gate and resolves once `expected` workflows have left it. */
-export async function openAndDrain(id: string, expected: number, timeoutMs = 120_000): Promise<void> {
-  namedGate(id).open();
-  const deadline = Date.now() + timeoutMs;
-  while ((released.get(id) ?? 0) < expected) {
-    if (Date.now() > deadline) throw new Error(`only ${released.get(id) ?? 0} of ${expected} DBOS workflows finished within ${timeoutMs} ms of their gate opening`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  gates.delete(id);
-  released.delete(id);
+/** Notes a workflow held on `id`, so `release` waits for it. */
+export function hold(id: string, handle: WorkflowHandle<unknown>): void {
+  holding(id).handles.push(handle);
 }
 
-async function pass(gateId: string): Promise<void> {
-  await namedGate(gateId).opened;
-  released.set(gateId, (released.get(gateId) ?? 0) + 1);
+/**
+ * Opens the gate and waits until every workflow held on it has settled in DBOS (recorded its result,
+ * or, when it was cancelled, read back its cancellation), so nothing is left using the pool.
+ */
+export async function release(id: string): Promise<void> {
+  const entry = holding(id);
+  entry.gate.open();
+  await Promise.allSettled(entry.handles.map((handle) => handle.getResult()));
+  held.delete(id);
 }
 
 /** A run that stays PENDING until its gate opens. */
-export const heldRun = DBOS.registerWorkflow(async (gateId: string): Promise<void> => pass(gateId), { name: 'runtreeBenchHeldRun' });
+export const heldRun = DBOS.registerWorkflow(
+  async (gateId: string): Promise<void> => {
+    await namedGate(gateId).opened;
+  },
+  { name: 'runtreeBenchHeldRun' },
+);
 
 /** A caller: waits for the start gate, then starts held children one after the other for `durationMs`; returns how many. */
 export const spawner = DBOS.registerWorkflow(
@@ -50,7 +57,7 @@ export const spawner = DBOS.registerWorkflow(
     const deadline = performance.now() + durationMs;
     let spawned = 0;
     while (performance.now() < deadline) {
-      await DBOS.startWorkflow(heldRun)(childGateId);
+      hold(childGateId, await DBOS.startWorkflow(heldRun)(childGateId));
       spawned += 1;
     }
     return spawned;
@@ -89,11 +96,11 @@ export const treeNode = DBOS.registerWorkflow(
     const build = trees.get(treeId);
     if (build === undefined) throw new Error(`tree ${treeId} was not planned`);
     for (const child of build.childrenOf[level][index]) {
-      await DBOS.startWorkflow(treeNode, { workflowID: treeNodeId(treeId, level + 1, child) })(treeId, level + 1, child);
+      hold(treeId, await DBOS.startWorkflow(treeNode, { workflowID: treeNodeId(treeId, level + 1, child) })(treeId, level + 1, child));
     }
     build.ready += 1;
     if (build.ready === build.runs) build.built.open();
-    await pass(treeId);
+    await namedGate(treeId).opened;
   },
   { name: 'runtreeBenchTreeNode' },
 );
