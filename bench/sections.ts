@@ -17,16 +17,16 @@ export interface BenchSectionEntry extends SectionFlags {
   readonly run: BenchSection;
 }
 
-/** Every section, in the order they run: store → peer → orchestration → service → history. */
+/** Every section, in the order they run: store → orchestration → peer (it compares with both) → service → history. */
 export function benchSections(env: NodeJS.ProcessEnv): BenchSectionEntry[] {
   const esdb = env.EVENTSTORE_CONNECTION_STRING;
   return [
     { id: 'store', title: 'store: SQLite', run: storeBench, sizes: STORE_SIZES },
-    { id: 'peer', title: 'peer: Emmett', run: peerBench },
     { id: 'orchestration', title: 'orchestration: SQLite', run: orchestrationBench({ kind: 'sqlite' }), sizes: ORCHESTRATION_SIZES },
     ...(esdb === undefined || esdb === ''
       ? []
       : [{ id: 'orchestration', title: 'orchestration: EventStoreDB', run: orchestrationBench({ kind: 'esdb', connectionString: esdb }), sizes: ORCHESTRATION_SIZES }]),
+    { id: 'peer', title: 'peer: Emmett, DBOS, BullMQ', run: peerBench },
     { id: 'service', title: 'service', run: serviceBench },
     { id: 'history', title: 'history', run: historyBench, sizes: HISTORY_SIZES },
   ];

@@ -1,28 +1,40 @@
-import { dumbo, endPool } from '@event-driven-io/dumbo';
+import { dumbo } from '@event-driven-io/dumbo';
 import { getPostgreSQLEventStore, readMessagesBatch, type PostgresEventStore } from '@event-driven-io/emmett-postgresql';
 import { chunk, makeEvents } from '../store/bench-events.js';
 import { perSecond } from '../support/stats.js';
+import { ownedPgPool, type OwnedPgPool } from './owned-pg-pool.js';
 
 /** Emmett's PostgreSQL event store with the pool it runs on (the whole-log read needs the pool). */
 export interface EmmettStore {
   readonly store: PostgresEventStore;
   readonly pool: ReturnType<typeof dumbo>;
+  /** The node-postgres pool under both, owned by the bench (never one from dumbo's shared cache). */
+  readonly pgPool: OwnedPgPool;
   /** Empties the event tables, so every run starts from an empty store as the store section's fresh file does. */
   truncate(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function openEmmettStore(connectionString: string): Promise<EmmettStore> {
-  const pool = dumbo({ connectionString });
+  const pgPool = ownedPgPool(connectionString);
+  // Emmett and dumbo get the pool as an ambient one: they use it and never end it, so no pool is left
+  // behind (with idle connections and no 'error' listener) when the bench drops the database.
+  const pool = dumbo({ connectionString, pool: pgPool.pool });
   const store = getPostgreSQLEventStore(connectionString, { connectionOptions: { dumbo: pool } });
-  await store.schema.migrate();
+  try {
+    await store.schema.migrate();
+  } catch (error) {
+    await pgPool.end();
+    throw error;
+  }
   return {
     store,
     pool,
+    pgPool,
     truncate: () => store.schema.dangerous.truncate({ resetSequences: true }),
     close: async () => {
       await store.close();
-      await endPool({ connectionString, force: true });
+      await pgPool.end();
     },
   };
 }
