@@ -1,9 +1,11 @@
 // Bundles the console (apps/console/src) into dist/console: index.html and content-hashed assets.
 // Run by `npm run build:console` (part of build, start and prepare); needs only esbuild and preact.
 import { build } from 'esbuild';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = join(here, '..', '..', 'dist', 'console');
@@ -40,5 +42,6 @@ const result = await build({
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => !file.endsWith('.map'));
 const named = (extension) => basename(outputs.find(([file]) => file.endsWith(extension))[0]);
 await writeFile(join(outDir, 'index.html'), page(named('.js'), named('.css')));
-const sizes = outputs.map(([file, { bytes }]) => `${basename(file)} ${(bytes / 1024).toFixed(1)} KiB`).join(', ');
-console.log(`console built into ${outDir} in ${Math.round(performance.now() - started)} ms: ${sizes}`);
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+const sizes = await Promise.all(outputs.map(async ([file, { bytes }]) => `${basename(file)} ${kib(bytes)} (${kib(gzipSync(await readFile(file)).length)} gzipped)`));
+console.log(`console built into ${outDir} in ${Math.round(performance.now() - started)} ms: ${sizes.join(', ')}`);

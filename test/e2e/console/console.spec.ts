@@ -107,7 +107,7 @@ describeWithChromium('the web console at /ui, in Chromium', () => {
     await browser.screenshot(page, 'action-error');
     await page.getByRole('dialog').getByRole('button', { name: 'Back' }).click();
 
-    await page.getByRole('link', { name: 'c-root', exact: true }).click();
+    await treeRow(page, 'c-root').getByRole('link', { name: 'c-root', exact: true }).click();
     await page.getByRole('button', { name: 'Cancel tree…' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('heading', { name: 'Cancel the tree' }).waitFor();
