@@ -18,18 +18,20 @@ function TreeLine({ row, top, collapsed, selected, onToggle, now }: { row: TreeR
       aria-expanded={row.childCount > 0 ? !collapsed : undefined}
       aria-selected={selected}
       class={`tree-row${selected ? ' selected' : ''}`}
-      style={{ transform: `translateY(${top}px)`, paddingLeft: `${0.5 + row.depth * 1.25}rem` }}
+      style={{ transform: `translateY(${top}px)` }}
     >
-      {row.childCount > 0 ? (
-        <button type="button" class="toggle" aria-label={`${collapsed ? 'Expand' : 'Collapse'} ${run.runId}`} onClick={onToggle}>
-          {collapsed ? '▸' : '▾'}
-        </button>
-      ) : (
-        <span class="toggle" aria-hidden="true" />
-      )}
-      <a class="run-id" href={`#/runs/${encodeURIComponent(run.runId)}`}>
-        {run.runId}
-      </a>
+      <span class="name" style={{ paddingLeft: `${row.depth * 1.25}rem` }}>
+        {row.childCount > 0 ? (
+          <button type="button" class="toggle" aria-label={`${collapsed ? 'Expand' : 'Collapse'} ${run.runId}`} onClick={onToggle}>
+            {collapsed ? '▸' : '▾'}
+          </button>
+        ) : (
+          <span class="toggle" aria-hidden="true" />
+        )}
+        <a class="run-id" href={`#/runs/${encodeURIComponent(run.runId)}`}>
+          {run.runId}
+        </a>
+      </span>
       <span class="kind">{run.kind}</span>
       <span class="lineage">{run.relation ? `${run.relation} on ${run.substrate}` : 'root'}</span>
       <StatusBadge status={run.status} />
