@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeError, postJson, runPath } from '../api.js';
 import { counted } from '../counted.js';
+import { ErrorNote } from './error-note.js';
 
 export type RunAction = 'cancel' | 'complete' | 'fail';
 
@@ -60,11 +61,7 @@ export function ActionDialog({ runId, action, onClose, onDone }: { runId: string
           {label}
           <textarea value={text} required={required} rows={3} onInput={(event) => setText((event.currentTarget as HTMLTextAreaElement).value)} />
         </label>
-        {error && (
-          <p role="alert" class="error">
-            {error}
-          </p>
-        )}
+        <ErrorNote message={error} />
         <div class="buttons">
           <button type="button" onClick={() => dialog.current?.close()}>
             Back

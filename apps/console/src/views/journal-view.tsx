@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { JournalEntry } from '@runtree/orchestration';
 import { describeError, getJson, nextLinkOf, request, runPath } from '../api.js';
 import { counted } from '../counted.js';
+import { ErrorNote } from './error-note.js';
 
 const PAGE = 200;
 
@@ -13,7 +14,7 @@ interface Verification {
 }
 
 function VerificationPanel({ verification, error }: { verification?: Verification; error?: string }) {
-  if (error) return <p role="alert" class="error">Verification: {error}</p>;
+  if (error) return <ErrorNote about="Verification" message={error} />;
   if (verification === undefined) return <p role="status" class="verification">Verifying the hash chain…</p>;
   const size = `${counted(verification.eventCount, 'event')} in ${counted(verification.streamCount, 'stream')}`;
   if (verification.ok) {
@@ -101,11 +102,7 @@ export function JournalView({ runId }: { runId: string }) {
         </button>
       </div>
       <VerificationPanel verification={verification} error={verifyError} />
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorNote message={error} />
       <table class="journal">
         <thead>
           <tr>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { RunPage } from '@runtree/orchestration';
 import { describeError, getJson } from '../api.js';
 import { StatusBadge } from './status-badge.js';
+import { ErrorNote } from './error-note.js';
 
 const PAGE = 50;
 const textFilters = [
@@ -96,11 +97,7 @@ export function RunsList() {
         </label>
         <button type="submit">Filter</button>
       </form>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorNote message={error} />
       <table class="runs">
         <thead>
           <tr>

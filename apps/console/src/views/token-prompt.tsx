@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { storeToken } from '../token.js';
+import { ErrorNote } from './error-note.js';
 
 /** Asked once per tab: the service has RUNTREE_API_TOKEN set. */
 export function TokenPrompt({ onToken, wrong }: { onToken: () => void; wrong: boolean }) {
@@ -8,11 +9,7 @@ export function TokenPrompt({ onToken, wrong }: { onToken: () => void; wrong: bo
     <main class="token-prompt">
       <h1>API token</h1>
       <p>This Runtree needs its API token (RUNTREE_API_TOKEN). It is kept for this tab only and sent with every call.</p>
-      {wrong && (
-        <p role="alert" class="error">
-          unauthorized: that token is not valid
-        </p>
-      )}
+      <ErrorNote message={wrong ? 'unauthorized: that token is not valid' : undefined} />
       <form
         onSubmit={(event) => {
           event.preventDefault();

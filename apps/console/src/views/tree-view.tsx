@@ -3,6 +3,7 @@ import { counted } from '../counted.js';
 import { durationOf, type TreeRow } from '../run-tree.js';
 import type { TreeFeedState } from '../tree-feed.js';
 import { StatusBadge } from './status-badge.js';
+import { ErrorNote } from './error-note.js';
 
 const ROW_HEIGHT = 32;
 const statuses = ['running', 'completed', 'failed', 'cancelled'] as const;
@@ -87,11 +88,7 @@ export function TreeView({ feed, selectedRunId }: { feed: TreeFeedState; selecte
           Collapse all
         </button>
       </div>
-      {feed.error && (
-        <p role="alert" class="error">
-          Tree feed: {feed.error}
-        </p>
-      )}
+      <ErrorNote about="Tree feed" message={feed.error} />
       <div ref={viewport} class="tree" role="tree" aria-label="Runs of the tree" onScroll={(event) => setScrollTop((event.currentTarget as HTMLDivElement).scrollTop)}>
         <div class="tree-canvas" style={{ height: `${rows.length * ROW_HEIGHT}px` }}>
           {rows.slice(first, last).map((row, index) => (
