@@ -3,6 +3,7 @@ import type { JournalEntry } from '@runtree/orchestration';
 import { describeError, getJson, nextLinkOf, request, runPath } from '../api.js';
 import { counted } from '../counted.js';
 import { ErrorNote } from './error-note.js';
+import { TableHead } from './table-head.js';
 
 const PAGE = 200;
 
@@ -104,15 +105,7 @@ export function JournalView({ runId }: { runId: string }) {
       <VerificationPanel verification={verification} error={verifyError} />
       <ErrorNote message={error} />
       <table class="journal">
-        <thead>
-          <tr>
-            <th scope="col">Position</th>
-            <th scope="col">Stream @ revision</th>
-            <th scope="col">Type</th>
-            <th scope="col">Time</th>
-            <th scope="col">Data</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Position', 'Stream @ revision', 'Type', 'Time', 'Data']} />
         <tbody>
           {entries.map((entry) => (
             <tr key={entry.eventId}>

@@ -3,6 +3,7 @@ import type { RunPage } from '@runtree/orchestration';
 import { describeError, getJson } from '../api.js';
 import { StatusBadge } from './status-badge.js';
 import { ErrorNote } from './error-note.js';
+import { TableHead } from './table-head.js';
 
 const PAGE = 50;
 const textFilters = [
@@ -99,15 +100,7 @@ export function RunsList() {
       </form>
       <ErrorNote message={error} />
       <table class="runs">
-        <thead>
-          <tr>
-            <th scope="col">Run</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Status</th>
-            <th scope="col">Created</th>
-            <th scope="col">Parent</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Run', 'Kind', 'Status', 'Created', 'Parent']} />
         <tbody>
           {page?.runs.map((run) => (
             <tr key={run.runId}>
