@@ -16,6 +16,7 @@ export default {
   moduleNameMapper: {
     '^@runtree/event-store$': '<rootDir>/libs/event-store/src/index.ts',
     '^@runtree/event-store/testing$': '<rootDir>/libs/event-store/testing/index.ts',
+    '^@runtree/journal-audit$': '<rootDir>/libs/journal-audit/src/index.ts',
     '^@runtree/orchestration$': '<rootDir>/libs/orchestration/src/index.ts',
     '^@runtree/read-store$': '<rootDir>/libs/read-store/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { JsonValue } from '@runtree/event-store';
 import { runOf, schemaRegistry, type SchemaRegistry } from '@runtree/orchestration';
-import { endOf, journalEventOf, type Journal, type JournalLine } from '../../apps/runtree-cli/src/journal-file.js';
-import { exportedLines } from '../../apps/runtree-cli/src/journal-source.js';
+import { endOf, exportedLines, formatProblem, journalEventOf, verifyJournal, type Journal, type JournalLine } from '@runtree/journal-audit';
 import { progressBar } from '../../apps/runtree-cli/src/progress.js';
 import { ReadModelBuilder } from '../../apps/runtree-cli/src/replay/rebuild.js';
-import { formatProblem, verifyJournal } from '../../apps/runtree-cli/src/verify/index.js';
 import { createFixtureStore, type FixtureStore } from './support/fixture-store.js';
 import { clone, forge, type JournalText, type Line } from './support/journal-lines.js';
 

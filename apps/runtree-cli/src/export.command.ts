@@ -1,7 +1,7 @@
 import { exitCodes } from './cli-error.js';
 import { flag, onePositional, storeOption, stringOption, type Command } from './command.js';
-import { endOf, serializeEnd, serializeLine } from './journal-file.js';
-import { exportedLines } from './journal-source.js';
+import { endOf, serializeEnd, serializeLine } from '@runtree/journal-audit';
+import { storedLines } from './journal-source.js';
 import { chooseStore, withLiveStore } from './live-store.js';
 import { openOutput, writeLines } from './output.js';
 import { progressBar } from './progress.js';
@@ -15,7 +15,7 @@ export const exportCommand: Command = {
     const runId = onePositional(positionals, 'the run id');
     const tree = flag(values, 'tree');
     const store = chooseStore(stringOption(values, 'sqlite'));
-    const lines = await withLiveStore(store, ({ orchestrator }) => exportedLines(orchestrator, runId, tree));
+    const lines = await withLiveStore(store, ({ orchestrator }) => storedLines(orchestrator, runId, tree));
     const output = await openOutput(stringOption(values, 'out'));
     const progress = progressBar('exporting', lines.length);
     await writeLines(lines.map(serializeLine), output.stream, () => progress.advance());

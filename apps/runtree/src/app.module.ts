@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { OrchestratorModule, type OrchestratorModuleOptions, type ReadStoreOptions, type StoreOptions } from '@runtree/orchestration';
 import { storeOptionsOf, type RuntreeConfig } from './config.js';
 import { BusModule } from './bus/index.js';
+import { ConsoleModule } from './console/console.module.js';
 import { HttpApiModule } from './http/http-api.module.js';
 import { OpsModule, OrchestrationMetrics } from './ops/index.js';
 import { SecurityModule } from './security/security.module.js';
@@ -36,6 +37,7 @@ export class AppModule {
         OpsModule,
         SecurityModule.forConfig(config),
         HttpApiModule,
+        ConsoleModule,
         // Command intake and event publication on the brokers whose URLs are set.
         BusModule.forRoot(config),
       ],

@@ -3,6 +3,7 @@ export * from './events/index.js';
 export * from './policy/index.js';
 export * from './validation/index.js';
 export { Orchestrator } from './facade/orchestrator.js';
+export type { RunChange } from './facade/run-changes.js';
 export * from './facade/orchestrator-observer.js';
 export { OrchestratorModule, type OrchestratorModuleAsyncOptions } from './module/orchestrator.module.js';
 export type { OrchestratorModuleOptions, ReadStoreOptions, StoreOptions } from './module/orchestrator-module-options.js';

@@ -12,7 +12,7 @@ export function ensureCliBuilt(): Promise<void> {
     name: 'cli',
     command: ['nest', 'build', 'runtree-cli'],
     main: CLI_MAIN,
-    sources: ['apps/runtree-cli/src', 'apps/runtree/src/config.ts', 'libs/orchestration/src', 'libs/event-store/src', 'libs/read-store/src'],
+    sources: ['apps/runtree-cli/src', 'apps/runtree/src/config.ts', 'libs/journal-audit/src', 'libs/orchestration/src', 'libs/event-store/src', 'libs/read-store/src'],
   });
 }
 

@@ -28,7 +28,7 @@ export function buildService(): Promise<void> {
     name: 'service',
     command: ['nest', 'build', 'runtree', '-p', 'test/e2e/process/tsconfig.service.json'],
     main: SERVICE_MAIN,
-    sources: ['apps/runtree/src', 'libs/orchestration/src', 'libs/event-store/src', 'libs/read-store/src'],
+    sources: ['apps/runtree/src', 'libs/journal-audit/src', 'libs/orchestration/src', 'libs/event-store/src', 'libs/read-store/src'],
   });
 }
 

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Position, RecordedEvent } from '@runtree/event-store';
 import { openSqliteReadStore, type ReadStore } from '@runtree/read-store';
 import { decodeDomainEvent, parseStreamName, projectBatch, type ProjectedEvent, type SchemaRegistry } from '@runtree/orchestration';
-import { metadataField } from '../journal-file.js';
+import { metadataField } from '@runtree/journal-audit';
 import type { Progress } from '../progress.js';
 
 /** Events folded per transaction, as the service's projection does. */

@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AdminController } from './admin.controller.js';
 import { ClientSlots } from './client-slots.js';
 import { ErrorEnvelopeFilter } from './error-envelope.filter.js';
+import { JournalAuditController } from './journal-audit.controller.js';
 import { JournalController } from './journal.controller.js';
 import { JournalPages } from './journal-pages.js';
 import { JournalTails } from './journal-tail.js';
@@ -10,13 +11,15 @@ import { RunListingController } from './run-listing.controller.js';
 import { RunsController } from './runs.controller.js';
 import { SessionsController } from './sessions.controller.js';
 import { StepsController } from './steps.controller.js';
+import { TreeController } from './tree.controller.js';
+import { TreeFeeds } from './tree-feed.js';
 
 /**
  * The REST API over the `Orchestrator` facade (provided globally by `OrchestratorModule`); the
  * configuration and the bearer-token guard come from `SecurityModule`.
  */
 @Module({
-  controllers: [RunListingController, RunsController, StepsController, JournalController, SessionsController, AdminController],
-  providers: [JournalTails, JournalPages, ClientSlots, { provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
+  controllers: [RunListingController, RunsController, TreeController, StepsController, JournalAuditController, JournalController, SessionsController, AdminController],
+  providers: [JournalTails, TreeFeeds, JournalPages, ClientSlots, { provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
 })
 export class HttpApiModule {}

@@ -8,11 +8,18 @@ import { whenResponseCloses } from './when-response-closes.js';
 /** Proxies drop connections that stay silent; a comment line keeps them open. */
 export const HEARTBEAT_INTERVAL_MS = 15_000;
 
+/** Starts a server-sent-event answer: no caching, no proxy buffering. */
+export function openEventStream(response: HttpResponse): void {
+  response.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  response.flushHeaders();
+}
+
 function serverSentEvent(event: RecordedEvent): string {
   return `id: ${event.revision}\nevent: ${event.type}\ndata: ${JSON.stringify(toJournalEntry(event))}\n\n`;
 }
 
-async function drainedOrClosed(response: HttpResponse): Promise<void> {
+/** Waits until a client that could not take more has taken it, or has gone. */
+export async function drainedOrClosed(response: HttpResponse): Promise<void> {
   if (response.destroyed) return;
   const settled = new AbortController(); // removes the listener of the event that did not happen
   try {
@@ -36,8 +43,7 @@ export class JournalTails implements BeforeApplicationShutdown {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async follow(runId: string, response: HttpResponse): Promise<void> {
-    response.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
-    response.flushHeaders();
+    openEventStream(response);
     // A store outage pauses the tail; it goes on after the last event sent once the store is back.
     const subscription = subscribeToStreamResuming(this.store, runStream(runId), {
       onStoreFailure: (error, delayMs) => this.logger.warn(`The journal tail of run ${runId} lost the store (${error.message}); resuming in ${delayMs} ms`),

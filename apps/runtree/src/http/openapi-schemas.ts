@@ -196,6 +196,14 @@ export const apiSchemas = {
     nextCursor: { type: 'string', description: 'Present when more runs follow: the `cursor` of the next page' },
   }),
   Ok: object(['ok'], { ok: { type: 'boolean', enum: [true] } }),
+  JournalVerification: object(['runId', 'tree', 'ok', 'eventCount', 'streamCount', 'problems'], {
+    runId: string,
+    tree: { type: 'boolean' },
+    ok: { type: 'boolean', description: 'True when every check holds' },
+    eventCount: { type: 'integer' },
+    streamCount: { type: 'integer' },
+    problems: { type: 'array', items: object(['where', 'message'], { where: string, message: string }), description: 'In journal order, as `runtree journal verify` prints them' },
+  }),
   ErrorEnvelope: object(['error'], {
     error: object(['code', 'message', 'details'], {
       code: { type: 'string', enum: [...errorCodes, 'internal_error'] },

@@ -3,14 +3,15 @@ import { Reflector } from '@nestjs/core';
 import { OrchestratorError } from '@runtree/orchestration';
 import type { ServerResponse } from 'node:http';
 import type { HttpRequest } from '../http/express-types.js';
+import { ConsoleController } from '../console/console.controller.js';
 import { HealthController } from '../ops/health/health.controller.js';
 import type { RuntreeConfig } from '../config.js';
 import { ADMIN_ONLY } from './admin-only.decorator.js';
 import { bearerTokenOf, tokenMatches } from './bearer-token.js';
 import { RUNTREE_CONFIG } from './runtree-config.token.js';
 
-/** Routes that stay open with RUNTREE_API_TOKEN set: probes must not need a secret. */
-const openControllers: readonly unknown[] = [HealthController];
+/** Routes that stay open with RUNTREE_API_TOKEN set: probes must not need a secret; the console's page asks for the token. */
+const openControllers: readonly unknown[] = [HealthController, ConsoleController];
 
 /**
  * Every HTTP route: admin routes are off without RUNTREE_ADMIN_TOKEN and need it when it is set;

@@ -23,6 +23,7 @@ import { DelegateCommand, SpawnChildCommand } from '../commands/spawn-child.comm
 import { OrchestratorLifecycle } from '../module/orchestrator-lifecycle.js';
 import { CLOCK, EVENT_STORE, ID_GENERATOR, READ_STORE, VALIDATION_LIMITS, type Clock, type IdGenerator } from '../module/tokens.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
+import { followRunChanges, type RunChange } from './run-changes.js';
 import { CollectQuery, ListChildrenQuery, ListRunsQuery, StatusQuery } from '../queries/index.js';
 import { childOf, runOf, sessionOf, stepOf, threadOf } from '../projections/views.js';
 import { RunWatchers, type AwaitOutcome } from '../await/index.js';
@@ -141,6 +142,17 @@ export class Orchestrator implements OrchestratorApi {
    */
   listRuns(options?: unknown): Promise<RunPage> {
     return this.guard('listRuns', async () => this.queries.execute(new ListRunsQuery(unwrap(parseListRunsOptions(options, this.limits)))));
+  }
+
+  /**
+   * For live views: resolves once the read models hold everything written so far, with every event
+   * appended to a run's stream after that, each once `status` shows it, until `signal` aborts. Read
+   * the runs after it resolves and apply the changes: nothing falls between. A store failure ends
+   * the changes; read again and follow anew. Not an operation of the spec (nor of the bus): a
+   * feed for the service's own views.
+   */
+  followRunChanges(signal: AbortSignal): Promise<AsyncIterable<RunChange>> {
+    return followRunChanges(this.store, this.projection, signal);
   }
 
   /**
