@@ -49,8 +49,10 @@ interface Step {
  *     gets RunCancelled at once (as safe: at the revision that showed no children), with the close of
  *     a session it owns with `stopOnCancel`; a finished run is left as it is, its children still visited.
  *  2. Ascent. Deepest level first, RunCancelled (with StepCancelled for running steps) for every
- *     frozen run, with its owned session's close, again one commit per RUNS_PER_CANCEL_COMMIT runs:
- *     every run is cancelled after all of its descendants.
+ *     frozen run, with its owned session's close: every run is cancelled after all of its
+ *     descendants. With multi-stream append the whole ascent goes in order into commits of
+ *     RUNS_PER_CANCEL_COMMIT runs (a chain of depth 1,000: 4 commits, not 1,000); one stream at a
+ *     time, a level after the other.
  * Every write is decided from the state read, so repeating the walk changes nothing already done.
  * On a store with multi-stream append each commit is atomic. Crash points (any store): a frozen
  * run still running, or (one stream at a time only) a cancelled owner whose session is open: both
@@ -78,8 +80,12 @@ export class CancelTreeProcess {
       levels.push(visited.right);
       level = visited.right.flatMap((run) => run.children.map((ref) => this.childTarget(run.runId, ref)));
     }
-    for (const level of levels.reverse()) {
-      const finished = await this.inCommits(level, (writer, run) => this.finish(writer, run));
+    // One commit orders its streams as given: the whole ascent, deepest first, in as few commits as
+    // its size allows. Written one stream at a time, a level's writes must land before the next level's.
+    const deepestFirst = levels.reverse();
+    const ascent = this.streams.commitsAtomically ? [deepestFirst.flat()] : deepestFirst;
+    for (const runs of ascent) {
+      const finished = await this.inCommits(runs, (writer, run) => this.finish(writer, run), 'as_given');
       if (E.isLeft(finished)) return finished;
     }
     return E.right(undefined);
@@ -96,7 +102,7 @@ export class CancelTreeProcess {
     const failed = made.find(E.isLeft);
     if (failed) return failed;
     for (const position of made) if (E.isRight(position)) this.track(position.right);
-    const steps = await this.inCommits(level, (writer, target) => this.freeze(writer, target));
+    const steps = await this.inCommits(level, (writer, target) => this.freeze(writer, target), 'any');
     return E.map((done: readonly Step[]) => done.flatMap((step) => (step.visited ? [step.visited] : [])))(steps);
   }
 
@@ -139,24 +145,24 @@ export class CancelTreeProcess {
   }
 
   /**
-   * `step` for every run, RUNS_PER_CANCEL_COMMIT runs per `atomically` (the runs of one in parallel,
-   * so on a store without multi-stream append their writes still share group commits); the steps in
-   * the runs' order, recorded once committed.
+   * `step` for every run, RUNS_PER_CANCEL_COMMIT runs per `atomically`; the steps in the runs' order,
+   * recorded once committed. `any`: the commits and the runs of each in parallel (written one stream
+   * at a time, their writes still share group commits). `as_given`: on a store with multi-stream
+   * append, the log holds the writes in the runs' order (staged in order, commits one after the other).
    */
   private async inCommits<T extends CancelTarget>(
     runs: readonly T[],
     step: (writer: StreamWriter, run: T) => Promise<E.Either<DomainError, Step>>,
+    order: 'any' | 'as_given',
   ): Promise<E.Either<DomainError, Step[]>> {
     const batches: T[][] = [];
     for (let index = 0; index < runs.length; index += RUNS_PER_CANCEL_COMMIT) batches.push(runs.slice(index, index + RUNS_PER_CANCEL_COMMIT));
-    const committed = await Promise.all(
-      batches.map((batch) =>
-        this.streams.atomically(async (writer) => {
-          const steps = await Promise.all(batch.map((run) => step(writer, run)));
-          return steps.find(E.isLeft) ?? E.right(steps.map((done) => (done as E.Right<Step>).right));
-        }),
-      ),
-    );
+    const commit = (batch: readonly T[]) =>
+      this.streams.atomically(async (writer) => {
+        const steps = order === 'any' ? await Promise.all(batch.map((run) => step(writer, run))) : await inSequence(batch, (run) => step(writer, run));
+        return steps.find(E.isLeft) ?? E.right(steps.map((done) => (done as E.Right<Step>).right));
+      });
+    const committed = order === 'any' ? await Promise.all(batches.map(commit)) : await inSequence(batches, commit);
     const steps: Step[] = [];
     for (const outcome of committed) {
       if (E.isLeft(outcome)) return outcome;
@@ -178,4 +184,11 @@ export class CancelTreeProcess {
 function latest(a: Position | undefined, b: Position | undefined): Position | undefined {
   if (a === undefined) return b;
   return b !== undefined && comparePositions(b, a) > 0 ? b : a;
+}
+
+/** `work` for each item, one after the other. */
+async function inSequence<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (const item of items) results.push(await work(item));
+  return results;
 }

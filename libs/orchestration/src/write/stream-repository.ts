@@ -290,14 +290,7 @@ export class StreamRepository implements StreamWriter {
     const locks = new Map<string, Promise<() => void>>();
     let open = true;
     const writer: StreamWriter = {
-      execute: async <State, Command>(
-        streamName: string,
-        id: string,
-        decider: Decider<State, Command>,
-        plan: Plan<State, Command>,
-        context: CommandContext,
-        options: ExecuteOptions<State> = {},
-      ): Promise<E.Either<DomainError, Executed<State>>> => {
+      execute: async (streamName, id, decider, plan, context, options = {}) => {
         if (!open) throw new Error(`The atomic write is over: ${streamName} cannot join it`);
         if (locks.has(streamName)) throw new Error(`${streamName} is written twice in one atomic write`);
         const acquired = this.locks.acquire(streamName);
