@@ -5,6 +5,7 @@
  */
 import { benchSections } from './sections.js';
 import { benchUsage, parseBenchArgs, type BenchOptions } from './support/cli.js';
+import { cpuMicrosSince } from './support/cpu.js';
 import { createDataDir } from './support/data-dir.js';
 import { gitCommit } from './support/git-commit.js';
 import { describeMachine, formatMachine } from './support/machine.js';
@@ -77,8 +78,7 @@ async function main(): Promise<void> {
 
 /** This process's CPU time since `start`: far below the wall time means the machine was busy with other work. */
 function cpuSecondsSince(start: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1e6;
+  return cpuMicrosSince(start) / 1e6;
 }
 
 function messageOf(error: unknown): string {

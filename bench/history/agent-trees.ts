@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type { JsonValue } from '@runtree/event-store';
 // Not part of the package's API: the ids and the child's start exactly as the spawn handler derives them.
-import { childRunMetadata } from '../../libs/orchestration/src/commands/child-materializer.js';
+import { childRunMetadata } from '../../libs/orchestration/src/processes/child-materializer.js';
 import { createdId } from '../../libs/orchestration/src/commands/command-context.js';
 import { linkedChildOf } from '../../libs/orchestration/src/domain/run/run-state.js';
 import { resolvePlacement } from '../../libs/orchestration/src/domain/spawn/placement.js';

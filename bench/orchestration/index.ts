@@ -15,12 +15,15 @@ import { fillWithAgentWork } from './agent-log.js';
 import { inPhaseStore, withBenchOrchestrator, type BenchStore } from './bench-orchestrator.js';
 import { measureRebuild } from './rebuild-scenarios.js';
 import { ORCHESTRATION_SIZES, type OrchestrationSizes } from './sizes.js';
-import { measureSpawns } from './spawn-scenario.js';
+import { measureSpawns, type SpawnRun } from './spawn-scenario.js';
 import { terminalAppendClock } from './terminal-append-clock.js';
 import { buildTree, buildTrees, measureCancel, measureCollect } from './tree-scenarios.js';
 import { chainTree, treeRuns, wideTree } from './tree-shapes.js';
 
 const FSYNC_PROBE_MS = 1000;
+
+const rateOf = (spawns: SpawnRun) => spawns.perSecond;
+const cpuOf = (spawns: SpawnRun) => spawns.cpuMicrosPerSpawn;
 
 type FsyncReference = { readonly name: string; readonly median: number };
 
@@ -62,15 +65,16 @@ async function measureSpawnFigures(context: BenchContext, target: BenchStore, si
     withBenchOrchestrator(store.durable, async ({ orchestrator }) => {
       progress(`spawn: 1 caller, ${durationMs} ms per run`);
       const sequential = await repeat(runs, warmups, () => measureSpawns(orchestrator, { operation: 'spawn', callers: 1, durationMs }));
-      run.add({ key: 'spawnSequential', label: 'spawn, 1 caller', unit: 'spawns/s', samples: sequential, ratioTo: fsync, target: { kind: 'atLeast', value: 0.7, of: 'ratio' } });
+      run.add({ key: 'spawnSequential', label: 'spawn, 1 caller', unit: 'spawns/s', samples: sequential.map(rateOf), ratioTo: fsync, target: { kind: 'atLeast', value: 0.7, of: 'ratio' } });
 
       progress(`spawn: ${sizes.callers} callers, ${durationMs} ms per run`);
       const concurrent = await repeat(runs, warmups, () => measureSpawns(orchestrator, { operation: 'spawn', callers: sizes.callers, durationMs }));
-      run.add({ key: 'spawnConcurrent', label: `spawn, ${sizes.callers} callers`, unit: 'spawns/s', samples: concurrent, ratioTo: fsync, target: { kind: 'atLeast', value: 5000 } });
+      run.add({ key: 'spawnConcurrent', label: `spawn, ${sizes.callers} callers`, unit: 'spawns/s', samples: concurrent.map(rateOf), ratioTo: fsync, target: { kind: 'atLeast', value: 5000 } });
+      run.add({ key: 'spawnConcurrentCpu', label: `spawn, ${sizes.callers} callers: CPU per spawn`, unit: 'µs', samples: concurrent.map(cpuOf) });
 
       progress(`delegate: ${sizes.callers} callers, ${durationMs} ms per run`);
       const delegations = await repeat(runs, warmups, () => measureSpawns(orchestrator, { operation: 'delegate', callers: sizes.callers, durationMs }));
-      run.add({ key: 'delegateConcurrent', label: `delegate, ${sizes.callers} callers`, unit: 'delegations/s', samples: delegations, ratioTo: fsync });
+      run.add({ key: 'delegateConcurrent', label: `delegate, ${sizes.callers} callers`, unit: 'delegations/s', samples: delegations.map(rateOf), ratioTo: fsync });
     }),
   );
 }

@@ -1,5 +1,6 @@
 import type { Orchestrator } from '@runtree/orchestration';
 import { forEachConcurrently, range } from '../support/concurrently.js';
+import { cpuMicrosSince } from '../support/cpu.js';
 import { perSecond } from '../support/stats.js';
 
 export interface SpawnScenario {
@@ -10,12 +11,19 @@ export interface SpawnScenario {
   readonly durationMs: number;
 }
 
+export interface SpawnRun {
+  readonly perSecond: number;
+  /** Process CPU (user + system) per child created, in µs: everything the process did for it, the projection included. */
+  readonly cpuMicrosPerSpawn: number;
+}
+
 /** Children created per second through the facade, each call awaited (durable, and in the read models) before the caller's next. */
-export async function measureSpawns(orchestrator: Orchestrator, scenario: SpawnScenario): Promise<number> {
+export async function measureSpawns(orchestrator: Orchestrator, scenario: SpawnScenario): Promise<SpawnRun> {
   const parents: string[] = [];
   for (const _ of range(scenario.callers)) parents.push((await orchestrator.startRun({ kind: 'bench_parent' })).runId);
   let created = 0;
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   const deadline = started + scenario.durationMs;
   await forEachConcurrently(parents, scenario.callers, async (parentRunId) => {
     while (performance.now() < deadline) {
@@ -24,5 +32,5 @@ export async function measureSpawns(orchestrator: Orchestrator, scenario: SpawnS
       created += 1;
     }
   });
-  return perSecond(created, performance.now() - started);
+  return { perSecond: perSecond(created, performance.now() - started), cpuMicrosPerSpawn: cpuMicrosSince(cpuAtStart) / created };
 }

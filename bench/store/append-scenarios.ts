@@ -1,11 +1,14 @@
 import type { EventToAppend, ExpectedRevision } from '../../libs/event-store/src/port/types.js';
 import { openSqliteEventStore, type GroupCommitStats, type SqliteEventStore } from '../../libs/event-store/src/sqlite/index.js';
+import { cpuMicrosSince } from '../support/cpu.js';
 import { perSecond } from '../support/stats.js';
 import { chunk, makeEvents } from './bench-events.js';
 
 export interface AppendRun {
   readonly eventsPerSecond: number;
   readonly appendCallsPerSecond: number;
+  /** Process CPU (user + system) per appended event, in µs: what the store costs beyond the disk. */
+  readonly cpuMicrosPerEvent: number;
   /** Transactions vs writes: how much group commit batched. */
   readonly groupCommit: GroupCommitStats;
 }
@@ -31,12 +34,15 @@ export async function runAppendScenario(scenario: AppendScenario): Promise<Appen
   const store = openSqliteEventStore({ path: scenario.path });
   try {
     const started = performance.now();
+    const cpuAtStart = process.cpuUsage();
     await Promise.all(callsPerWriter.map((calls, writer) => appendInOrder(store, `bench-writer-${writer}`, calls)));
     const elapsed = performance.now() - started;
+    const events = scenario.writers * scenario.eventsPerWriter;
     const calls = callsPerWriter.reduce((total, writerCalls) => total + writerCalls.length, 0);
     return {
-      eventsPerSecond: perSecond(scenario.writers * scenario.eventsPerWriter, elapsed),
+      eventsPerSecond: perSecond(events, elapsed),
       appendCallsPerSecond: perSecond(calls, elapsed),
+      cpuMicrosPerEvent: cpuMicrosSince(cpuAtStart) / events,
       groupCommit: store.stats(),
     };
   } finally {

@@ -55,6 +55,12 @@ export const storeBench: BenchSection = async (context) => {
       samples: batched.map((run) => run.appendCallsPerSecond),
       ratioTo,
     }),
+    benchFigure({
+      key: 'store.appendBatchedCpu',
+      label: `append, ${sizes['batch-size']} events/call: CPU per event`,
+      unit: 'µs',
+      samples: batched.map((run) => run.cpuMicrosPerEvent),
+    }),
     benchFigure({ key: 'store.readAll', label: `readAll, ${sizes['batched-events']} events`, unit: 'events/s', samples: readAllRuns, ratioTo }),
   ];
   const ratioOf = (appendRunsOf: readonly AppendRun[]) => summarize(eventRates(appendRunsOf)).median / rawFsync.median;

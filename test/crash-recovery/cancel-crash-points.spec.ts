@@ -187,3 +187,67 @@ describe('no child is ever linked under a parent that was not running', () => {
     await expectRebuildKeepsTree(recovered.orchestrator, tree.runId);
   });
 });
+
+describe('a cancel on a store with multi-stream append commits a level at a time', () => {
+  let storage: RestartableStorage;
+
+  beforeEach(async () => {
+    storage = await RestartableStorage.create();
+  });
+
+  afterEach(async () => {
+    await storage.dispose();
+  });
+
+  it("a crash before the children's commit leaves every child as it was; recovery then finishes the cancel", async () => {
+    const doomed = await storage.startDoomed({ multiStreamAppend: true });
+    const tree = await buildTree(doomed.orchestrator, wideSpec(3), {}, ownersOfSessions);
+    const before = await statusesOf(doomed.orchestrator, tree);
+    await doomed.crashDuring({ eventType: 'RunCancelled' }, (orchestrator) => orchestrator.cancel(tree.runId, reason));
+
+    const frozen = await storage.restart({ recoverOnStart: false });
+    expect((await frozen.orchestrator.status(tree.runId)).run.status).toBe('running');
+    for (const child of await childViews(frozen.orchestrator, tree)) {
+      expect({ runId: child.run.runId, status: child.run.status }).toEqual({ runId: child.run.runId, status: 'running' });
+      if (child.ownsSession) expect((await frozen.session(child.sessionId as string))?.status).toBe('open');
+    }
+    await storage.stop();
+
+    const recovered = await storage.restart();
+    await expectCancelComplete(recovered, tree, before);
+    await expectNoOrphanSubstrates(recovered);
+    await expectRebuildKeepsTree(recovered.orchestrator, tree.runId);
+  });
+
+  it("a crash after the children's commit leaves all of them cancelled and their sessions closed; recovery cancels the root", async () => {
+    const doomed = await storage.startDoomed({ multiStreamAppend: true });
+    const tree = await buildTree(doomed.orchestrator, wideSpec(3), {}, ownersOfSessions);
+    const before = await statusesOf(doomed.orchestrator, tree);
+    await doomed.crashDuring({ eventType: 'RunCancelled', when: 'after' }, (orchestrator) => orchestrator.cancel(tree.runId, reason));
+
+    const frozen = await storage.restart({ recoverOnStart: false });
+    expect((await frozen.orchestrator.status(tree.runId)).run.status).toBe('running');
+    const children = await childViews(frozen.orchestrator, tree);
+    expect(children.map((child) => child.run.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    const sessions = await Promise.all(children.filter((child) => child.ownsSession).map(async (child) => (await frozen.session(child.sessionId as string))?.status));
+    expect(sessions).toEqual(['closed', 'open']);
+    await storage.stop();
+
+    const recovered = await storage.restart();
+    await expectCancelComplete(recovered, tree, before);
+    await expectRebuildKeepsTree(recovered.orchestrator, tree.runId);
+  });
+
+  it('depth 4: a crash before the middle level freezes is finished by recovery, deepest first', async () => {
+    const doomed = await storage.startDoomed({ multiStreamAppend: true });
+    const tree = await buildTree(doomed.orchestrator, chainSpec(4));
+    const before = await statusesOf(doomed.orchestrator, tree);
+    const commandId = randomUUID();
+    await doomed.crashDuring(inRun(nodeAt(tree, 0, 0), 'CancelRequested'), (orchestrator) => orchestrator.cancel(tree.runId, reason, { commandId }));
+
+    const restarted = await storage.restart();
+    await expectCancelComplete(restarted, tree, before);
+    await expectRetryChangesNothing(restarted, () => restarted.orchestrator.cancel(tree.runId, reason, { commandId }));
+    await expectRebuildKeepsTree(restarted.orchestrator, tree.runId);
+  });
+});

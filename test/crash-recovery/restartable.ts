@@ -52,17 +52,20 @@ export class RestartableStorage {
     return new RestartableStorage(directory, join(directory, 'runtree.sqlite'));
   }
 
-  async startDoomed(): Promise<DoomedOrchestrator> {
-    const { started, faulty } = await this.launch({}, {});
+  /** `faulty.multiStreamAppend`: the doomed process writes through `appendToStreams` (one commit per spawn). */
+  async startDoomed(faulty: FaultyEventStoreOptions = {}): Promise<DoomedOrchestrator> {
+    const launched = await this.launch({}, faulty);
+    const { started } = launched;
     return {
       orchestrator: started.orchestrator,
       crashDuring: async (fault, command) => {
-        faulty.failAppend(fault);
+        const faultyStore = launched.faulty;
+        faultyStore.failAppend(fault);
         const outcome = await command(started.orchestrator).then(
           (value) => `resolved with ${JSON.stringify(value)}`,
           () => 'rejected',
         );
-        expect({ outcome, crashed: faulty.crash !== undefined }).toEqual({ outcome: 'rejected', crashed: true });
+        expect({ outcome, crashed: faultyStore.crash !== undefined }).toEqual({ outcome: 'rejected', crashed: true });
         await this.stop();
       },
     };

@@ -146,3 +146,56 @@ describe('a spawn interrupted by a crash is finished on restart', () => {
     await expectRebuildKeepsTree(restarted.orchestrator, parent.runId);
   });
 });
+
+describe('a spawn on a store with multi-stream append is one commit: all of it or none survives a crash', () => {
+  let storage: RestartableStorage;
+
+  beforeEach(async () => {
+    storage = await RestartableStorage.create();
+  });
+
+  afterEach(async () => {
+    await storage.dispose();
+  });
+
+  const requests = [
+    ['a spawn owning a session and a thread', spawnOwningSessionAndThread],
+    ['a spawn resuming a thread', spawnResumingThread],
+    ['a delegation', delegateOnItsOwnRun],
+  ] as const;
+
+  it.each(requests)('%s: a crash before the commit leaves nothing, and the retry spawns the child', async (_name, request) => {
+    const doomed = await storage.startDoomed({ multiStreamAppend: true });
+    const fixture = await openSubstrates(doomed.orchestrator);
+    const parent = await startRoot(doomed.orchestrator);
+    const commandId = randomUUID();
+    await doomed.crashDuring({ streamPrefix: 'run-', eventType: 'RunStarted' }, (orchestrator) => sendRequest(orchestrator, parent.runId, request, fixture, commandId));
+
+    const restarted = await storage.restart({ recoverOnStart: false });
+    expect(await restarted.orchestrator.listChildren(parent.runId)).toEqual([]);
+    await expectNoOrphanSubstrates(restarted);
+    const sent = await sendRequest(restarted.orchestrator, parent.runId, request, fixture, commandId);
+    const [child] = await restarted.orchestrator.listChildren(parent.runId);
+    expect(sent).toEqual(request.relation === 'spawned' ? child : child.run);
+    await expectPlacedAsLinked(restarted, child, request, fixture);
+    await expectRebuildKeepsTree(restarted.orchestrator, parent.runId);
+  });
+
+  it.each(requests)('%s: a crash after the commit leaves the whole child, with nothing for recovery to do', async (_name, request) => {
+    const doomed = await storage.startDoomed({ multiStreamAppend: true });
+    const fixture = await openSubstrates(doomed.orchestrator);
+    const parent = await startRoot(doomed.orchestrator);
+    const commandId = randomUUID();
+    await doomed.crashDuring({ streamPrefix: 'run-', eventType: 'RunStarted', when: 'after' }, (orchestrator) => sendRequest(orchestrator, parent.runId, request, fixture, commandId));
+
+    const restarted = await storage.restart({ recoverOnStart: false });
+    const children = await restarted.orchestrator.listChildren(parent.runId);
+    expect(children).toHaveLength(1);
+    const [child] = children;
+    expect(child).toMatchObject({ relation: request.relation, substrate: request.expected.substrate, run: { status: 'running' } });
+    await expectPlacedAsLinked(restarted, child, request, fixture);
+    await expectNoOrphanSubstrates(restarted);
+    await expectRetryChangesNothing(restarted, () => sendRequest(restarted.orchestrator, parent.runId, request, fixture, commandId), request.relation === 'spawned' ? child : child.run);
+    await expectRebuildKeepsTree(restarted.orchestrator, parent.runId);
+  });
+});

@@ -1,5 +1,6 @@
 import {
   StoreUnavailableError,
+  supportsMultiStreamAppend,
   type AppendOptions,
   type AppendResult,
   type DeleteStreamOptions,
@@ -11,6 +12,7 @@ import {
   type ReadStreamsOptions,
   type RecordedEvent,
   type SetStreamMetadataOptions,
+  type StreamAppend,
   type StreamMetadata,
   type StreamMetadataResult,
   type SubscribeToAllOptions,
@@ -27,6 +29,11 @@ export interface AppendFault {
   readonly eventType?: string;
   /** The n-th matching append after arming dies (1 = the first). Default 1. */
   readonly occurrence?: number;
+  /**
+   * `before` (default): the append never reaches the store. `after`: it is written, then the process
+   * dies before it hears so (the crash between a commit and its answer).
+   */
+  readonly when?: 'before' | 'after';
 }
 
 /** What the faulty store throws: a store that went away, as the process died. */
@@ -40,6 +47,8 @@ export class SimulatedCrashError extends StoreUnavailableError {
 export interface FaultyEventStoreOptions {
   /** Each subscription message is delivered this much later (a store whose live feed lags, as over a network). */
   readonly subscriptionDelayMs?: number;
+  /** Offer the real store's `appendToStreams` (a fault then matches a multi-stream append when one of its streams does). Default: not offered. */
+  readonly multiStreamAppend?: boolean;
 }
 
 /**
@@ -54,10 +63,17 @@ export class FaultyEventStore implements EventStore {
   private crashedBy: string | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
 
+  /** Present only with the `multiStreamAppend` option, as on a store that has it. */
+  readonly appendToStreams?: (appends: readonly StreamAppend[]) => Promise<AppendResult[]>;
+
   constructor(
     private readonly inner: EventStore,
     private readonly options: FaultyEventStoreOptions = {},
-  ) {}
+  ) {
+    if (options.multiStreamAppend && supportsMultiStreamAppend(inner)) {
+      this.appendToStreams = (appends) => this.faultyAppend(appends, () => inner.appendToStreams(appends));
+    }
+  }
 
   /** Arms the fault: the matching append (and everything after it) will throw. */
   failAppend(fault: AppendFault = {}): void {
@@ -70,14 +86,7 @@ export class FaultyEventStore implements EventStore {
   }
 
   appendToStream(streamName: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult> {
-    return this.call(() => {
-      if (this.isArmedFor(streamName, events)) {
-        this.crashedBy = `${streamName}: ${events.map((event) => event.type).join(', ')}`;
-        this.fault = undefined;
-        throw new SimulatedCrashError(`append to ${this.crashedBy}`);
-      }
-      return this.inner.appendToStream(streamName, events, options);
-    });
+    return this.faultyAppend([{ streamName, events, expectedRevision: options.expectedRevision }], () => this.inner.appendToStream(streamName, events, options));
   }
 
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
@@ -124,11 +133,26 @@ export class FaultyEventStore implements EventStore {
     await this.inner.close();
   }
 
-  private isArmedFor(streamName: string, events: readonly EventToAppend[]): boolean {
-    const fault = this.fault;
-    if (fault === undefined) return false;
-    if (fault.streamPrefix !== undefined && !streamName.startsWith(fault.streamPrefix)) return false;
-    if (fault.eventType !== undefined && !events.some((event) => event.type === fault.eventType)) return false;
+  /** The append, unless the armed fault matches it: then the process dies before or after it reaches the store. */
+  private faultyAppend<T>(appends: readonly StreamAppend[], append: () => Promise<T>): Promise<T> {
+    return this.call(async () => {
+      const fault = this.fault;
+      if (fault === undefined || !this.isArmedFor(fault, appends)) return append();
+      this.fault = undefined;
+      const crash = appends.map(({ streamName, events }) => `${streamName}: ${events.map((event) => event.type).join(', ')}`).join('; ');
+      this.crashedBy = crash;
+      if (fault.when === 'after') await append();
+      throw new SimulatedCrashError(`append to ${crash}${fault.when === 'after' ? ' (written)' : ''}`);
+    });
+  }
+
+  private isArmedFor(fault: AppendFault & { remaining: number }, appends: readonly StreamAppend[]): boolean {
+    const matches = appends.some(
+      ({ streamName, events }) =>
+        (fault.streamPrefix === undefined || streamName.startsWith(fault.streamPrefix)) &&
+        (fault.eventType === undefined || events.some((event) => event.type === fault.eventType)),
+    );
+    if (!matches) return false;
     fault.remaining--;
     return fault.remaining === 0;
   }

@@ -3,6 +3,7 @@ import type { EventStore } from '../src/port/types.js';
 import { describeAppendCases } from './append.cases.js';
 import { describeConcurrencyCases, describePayloadCases } from './concurrency-payloads.cases.js';
 import { describeIdempotencyCases } from './idempotency.cases.js';
+import { describeMultiStreamAppendCases, type MultiStreamClaim } from './multi-stream-append.cases.js';
 import { describeMetadataCases, describeSoftDeleteCases } from './metadata-delete.cases.js';
 import { describeReadAllCases } from './read-all.cases.js';
 import { describeReadStreamCases } from './read-stream.cases.js';
@@ -20,7 +21,12 @@ export interface EventStoreUnderTest {
  * Every case writes to streams under its own random prefix and reads the global log through
  * a filter on it, so it also runs against a shared server that holds other data.
  */
-export function runEventStoreConformance(targetName: string, open: () => Promise<EventStoreUnderTest>): void {
+export interface ConformanceOptions {
+  /** Whether the adapter offers `appendToStreams`; its cases run when it does. Default `not_claimed`. */
+  readonly multiStreamAppend?: MultiStreamClaim;
+}
+
+export function runEventStoreConformance(targetName: string, open: () => Promise<EventStoreUnderTest>, options: ConformanceOptions = {}): void {
   describe(`EventStore conformance: ${targetName}`, () => {
     let underTest: EventStoreUnderTest | undefined;
     const target: ConformanceTarget = {
@@ -40,6 +46,7 @@ export function runEventStoreConformance(targetName: string, open: () => Promise
 
     describeAppendCases(target);
     describeIdempotencyCases(target);
+    describeMultiStreamAppendCases(target, options.multiStreamAppend ?? 'not_claimed');
     describeReadStreamCases(target);
     describeReadAllCases(target);
     describeStreamSubscriptionCases(target);

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { RecoveryReport } from '../../../libs/orchestration/src/recovery/startup-recovery.js';
+import type { RecoveryReport } from '../../../libs/orchestration/src/processes/startup-recovery.js';
 import { ensureBuilt } from '../../support/build-once.js';
 import { TEST_ADMIN_TOKEN } from './runtree-client.js';
 

@@ -73,6 +73,8 @@ const PARALLEL_STREAM_READS = 16;
 /**
  * The EventStore port on EventStoreDB / KurrentDB. A thin layer: the server checks expected revisions,
  * answers idempotent retries and applies stream metadata; this class validates, translates and maps errors.
+ * It has no `appendToStreams`: client 6.2.1 cannot send a multi-stream append (KurrentDB 25.1+ takes
+ * one through `@kurrent/kurrentdb-client`), so the orchestration writes one stream at a time here.
  */
 export class EsdbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;

@@ -38,6 +38,13 @@ export interface AppendOptions {
   readonly expectedRevision: ExpectedRevision;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  readonly streamName: string;
+  readonly events: readonly EventToAppend[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
 export interface AppendResult {
   /** The revision of the last event now in the stream: pass it as the next expectedRevision. */
   readonly nextExpectedRevision: bigint;
@@ -148,6 +155,15 @@ export interface DeleteStreamOptions {
  */
 export interface EventStore {
   appendToStream(streamName: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult>;
+  /**
+   * Several streams, each checked against its own expected revision, committed all or nothing in one
+   * commit; the results follow the order given, and so do the events in the global log. Each stream
+   * may appear once. Idempotent per stream as `appendToStream` is. A refusal of any stream throws its
+   * `WrongExpectedRevisionError` and writes nothing. Present only on stores that commit several
+   * streams atomically: callers check for it (`supportsMultiStreamAppend`), so a store without it
+   * (EventStoreDB through client 6.2.1) is driven one stream at a time.
+   */
+  appendToStreams?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** Throws `StreamNotFoundError` for a stream that never existed or was deleted. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /**
@@ -173,4 +189,11 @@ export interface EventStore {
    */
   checkWritable?(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A store whose `appendToStreams` commits several streams at once. */
+export type MultiStreamEventStore = EventStore & Required<Pick<EventStore, 'appendToStreams'>>;
+
+export function supportsMultiStreamAppend(store: EventStore): store is MultiStreamEventStore {
+  return typeof store.appendToStreams === 'function';
 }

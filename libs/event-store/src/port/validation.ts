@@ -1,5 +1,5 @@
 import { InvalidRequestError } from './errors.js';
-import type { EventFilter, EventToAppend, JsonValue, Position, StreamMetadata } from './types.js';
+import type { EventFilter, EventToAppend, JsonValue, Position, StreamAppend, StreamMetadata } from './types.js';
 
 // The README's request rules, checked by every adapter before it touches its database, so a caller's
 // mistake is the same InvalidRequestError on every store and never a half-understood database error.
@@ -36,6 +36,27 @@ export function assertEventsToAppend(events: unknown): asserts events is readonl
     }
     assertJson(`${field}.data`, data);
     if (metadata !== undefined) assertJson(`${field}.metadata`, metadata);
+  });
+}
+
+/** A multi-stream append: at least one stream, each named once, each part valid as a single append. */
+export function assertStreamAppends(appends: unknown): asserts appends is readonly StreamAppend[] {
+  if (!Array.isArray(appends) || appends.length === 0) throw new InvalidRequestError('appends must be a non-empty array');
+  const seen = new Set<string>();
+  appends.forEach((append: unknown, index) => {
+    const { streamName, events, expectedRevision } = (append ?? {}) as Partial<StreamAppend>;
+    if (typeof streamName !== 'string' || streamName.length === 0) {
+      throw new InvalidRequestError(`appends[${index}].streamName must be a non-empty string, got ${printable(streamName)}`);
+    }
+    if (seen.has(streamName)) throw new InvalidRequestError(`appends[${index}].streamName ${streamName} appears twice: each stream may appear once`);
+    seen.add(streamName);
+    try {
+      assertEventsToAppend(events);
+      assertExpectedRevision(expectedRevision);
+    } catch (error) {
+      if (error instanceof InvalidRequestError) throw new InvalidRequestError(`appends[${index}].${error.message}`);
+      throw error;
+    }
   });
 }
 

@@ -21,7 +21,7 @@ function temporaryDirectory(): { path: string; remove: () => void } {
 runEventStoreConformance('sqlite :memory:', async () => {
   const store = openSqliteEventStore({ path: ':memory:' });
   return { store, dispose: () => store.close() };
-});
+}, { multiStreamAppend: 'claimed' });
 
 runEventStoreConformance('sqlite file', async () => {
   const directory = temporaryDirectory();
@@ -33,7 +33,7 @@ runEventStoreConformance('sqlite file', async () => {
       directory.remove();
     },
   };
-});
+}, { multiStreamAppend: 'claimed' });
 
 describe('SQLite event store', () => {
   let directory: { path: string; remove: () => void };

@@ -10,6 +10,7 @@ import {
   assertFromRevision,
   assertMaxCount,
   assertStreamMetadata,
+  assertStreamAppends,
   assertStreamName,
   assertStreamNames,
 } from '../port/validation.js';
@@ -25,6 +26,7 @@ import type {
   ReadStreamsOptions,
   RecordedEvent,
   SetStreamMetadataOptions,
+  StreamAppend,
   StreamMetadata,
   StreamMetadataResult,
   SubscribeToAllOptions,
@@ -88,7 +90,14 @@ export class SqliteEventStore implements EventStore {
     assertStreamName(streamName);
     assertEventsToAppend(events);
     assertExpectedRevision(options?.expectedRevision);
-    return this.write(streamName, () => this.writer.append(streamName, events, options.expectedRevision));
+    return this.write([streamName], () => this.writer.append(streamName, events, options.expectedRevision));
+  }
+
+  /** One savepoint holds every stream's append, so a refusal of one rolls back all; still group-committed. */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    assertStreamAppends(appends);
+    const streamNames = appends.map((append) => append.streamName);
+    return this.write(streamNames, () => appends.map((append) => this.writer.append(append.streamName, append.events, append.expectedRevision)));
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -165,14 +174,14 @@ export class SqliteEventStore implements EventStore {
     assertStreamMetadata(metadata);
     const expected = options.expectedRevision ?? 'any';
     assertExpectedRevision(expected);
-    return this.write(streamName, () => this.writer.setMetadata(streamName, metadata, expected));
+    return this.write([streamName], () => this.writer.setMetadata(streamName, metadata, expected));
   }
 
   async deleteStream(streamName: string, options: DeleteStreamOptions = {}): Promise<void> {
     assertStreamName(streamName);
     const expected = options.expectedRevision ?? 'any';
     assertExpectedRevision(expected);
-    return this.write(streamName, () => this.writer.softDelete(streamName, expected));
+    return this.write([streamName], () => this.writer.softDelete(streamName, expected));
   }
 
   async headPosition(): Promise<Position | 'start'> {
@@ -211,12 +220,12 @@ export class SqliteEventStore implements EventStore {
     this.db.close();
   }
 
-  /** Queues `work` on the group commit; `streamName` (and its metastream) count as written if it succeeds. */
-  private write<T>(streamName: string, work: () => T): Promise<T> {
+  /** Queues `work` on the group commit; the streams (and their metastreams) count as written if it succeeds. */
+  private write<T>(streamNames: readonly string[], work: () => T): Promise<T> {
     this.assertOpen();
     return this.groupCommit.submit(() => {
       const result = work();
-      this.writtenStreams.add(streamName).add(`$$${streamName}`);
+      for (const streamName of streamNames) this.writtenStreams.add(streamName).add(`$$${streamName}`);
       return result;
     });
   }

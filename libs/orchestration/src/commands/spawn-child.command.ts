@@ -7,18 +7,17 @@ import { domainError, type DomainError } from '../api/errors.js';
 import type { JsonObject, Relation } from '../api/model.js';
 import type { SpawnOptions } from '../api/options.js';
 import { checkAcceptsChildren, runDecider, type RunCommand } from '../domain/run/run-decider.js';
-import { linkedChildOf, type RunState } from '../domain/run/run-state.js';
+import type { RunState } from '../domain/run/run-state.js';
 import { sessionDecider } from '../domain/session/session-decider.js';
 import { placementLookups, resolvePlacement, type Placement } from '../domain/spawn/placement.js';
 import { threadDecider } from '../domain/thread/thread-decider.js';
-import type { DomainEvent } from '../events/event-registry.js';
 import { READ_STORE } from '../module/tokens.js';
 import { ORCHESTRATION_POLICY, type OrchestrationPolicy, type PolicyDecision } from '../policy/orchestration-policy.js';
 import { withMetadata } from '../projections/views.js';
 import { runStream, sessionStream, threadStream } from '../streams/stream-names.js';
-import { deriveEventId, type CommandContext } from '../write/event-envelope.js';
+import type { CommandContext } from '../write/event-envelope.js';
 import { StreamRepository } from '../write/stream-repository.js';
-import { ChildMaterializer } from './child-materializer.js';
+import { SpawnChildProcess } from '../processes/spawn-child.process.js';
 import { createdId } from './command-context.js';
 
 export interface SpawnOutcome {
@@ -48,28 +47,12 @@ export class DelegateCommand extends SpawnChildCommand {
 
 const allowed: PolicyDecision = { allowed: true };
 
-/*
- * Spawn protocol (the order of writes and why):
- *  0. Decide, before writing anything: where the child runs (from the parent's session and thread,
- *     fixed when it started) and what the policy says (from the read models). Both are inputs of
- *     the write below: a write retried after a lost race never decides them again, so what is
- *     answered is what was written.
- *  1. Link: ChildSpawned / ChildDelegated (or SpawnDenied) is appended to the PARENT's stream at
- *     the revision at which the parent was seen running and not being cancelled. A concurrent
- *     terminal event or CancelRequested moves that revision, so the append fails and the retry sees
- *     the parent is not running: no child is ever linked under a parent that was not running.
- *  2. Materialise (ChildMaterializer): SessionOpened (owned session), ThreadStarted / ThreadResumed,
- *     then the child's RunStarted. Ids derive from the link event, so every write is idempotent.
- * Crash points: before 1 nothing was written; between 1 and the end of 2 the link is "pending":
- * readers do not see it (the projection shows a link once its RunStarted is there), cancel
- * materialises pending children before cancelling them, and start-up recovery materialises every
- * pending link. A session is only opened after its owner's link exists, so none is left ownerless.
- */
+/** Spawn and delegation: step 0 of the protocol (processes/spawn-child.process.ts) here, the writes there. */
 @CommandHandler(SpawnChildCommand)
 export class SpawnChildHandler implements ICommandHandler<SpawnChildCommand> {
   constructor(
     private readonly streams: StreamRepository,
-    private readonly materializer: ChildMaterializer,
+    private readonly spawnChild: SpawnChildProcess,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     /** Null when none is configured: then every spawn is allowed, and nothing is read to decide it. */
     @Inject(ORCHESTRATION_POLICY) private readonly policy: OrchestrationPolicy | null,
@@ -116,20 +99,14 @@ export class SpawnChildHandler implements ICommandHandler<SpawnChildCommand> {
       return E.right({ type: 'LinkChild', relation, link: { childRunId, kind, substrate, metadata, placement, ...payload } });
     };
 
-    const linked = await this.streams.execute(runStream(parentRunId), parentRunId, runDecider, plan, context, {
-      alreadyApplied: (parent) => parent.commandIds.has(context.commandId),
-    });
-    if (E.isLeft(linked)) return linked;
-    const [written] = linked.right.appended;
-    if (written?.type === 'SpawnDenied') {
-      const { limit, reason } = written.data;
+    const written = await this.spawnChild.run(parentRunId, plan, context);
+    if (E.isLeft(written)) return written;
+    const { value, position } = written.right;
+    if (value.kind === 'denied') {
+      const { limit, reason } = value.denial;
       return E.left(domainError('policy_denied', `Policy denied the ${relation === 'delegated' ? 'delegation' : 'spawn'}: ${reason}`, { parentRunId, limit, reason }));
     }
-    const materialized = await this.materialize(parentRunId, written, linked.right.before, context);
-    if (materialized === undefined) {
-      return E.left(domainError('conflict', `Command ${context.commandId} was already used for another write on run ${parentRunId}`, { commandId: context.commandId }));
-    }
-    return E.map((position: Position | undefined) => ({ childRunId: materialized.childRunId, position }))(materialized.result);
+    return E.right({ childRunId: value.childRunId, position: position ?? value.position });
   }
 
   /** The policy's decision, from the parent and the tree's shape as the read models show them. */
@@ -147,17 +124,6 @@ export class SpawnChildHandler implements ICommandHandler<SpawnChildCommand> {
       ...(placement.threadId !== undefined ? { threadId: placement.threadId } : {}),
       tree: tree ?? { rootRunId: command.parentRunId, parentDepth: 0, parentChildCount: 0, runningDescendantsOfRoot: 0 },
     });
-  }
-
-  /** Materialises the link this command wrote just now (its id derived as the append derived it), or on an earlier try. */
-  private async materialize(parentRunId: string, written: DomainEvent | undefined, before: RunState, context: CommandContext) {
-    if (written?.type === 'ChildSpawned' || written?.type === 'ChildDelegated') {
-      const linked = linkedChildOf(written, deriveEventId(context.commandId, runStream(parentRunId), written.type, 0), context.commandId);
-      return { childRunId: linked.link.childRunId, result: await this.materializer.materialize(parentRunId, linked, context) };
-    }
-    const earlier = before.children.find((child) => child.commandId === context.commandId);
-    if (earlier === undefined) return undefined;
-    return { childRunId: earlier.childRunId, result: await this.materializer.ensureMaterialized(parentRunId, earlier, context) };
   }
 
   private async loadSession(sessionId: string | undefined) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { ProjectionRunner } from '../projections/projection-runner.js';
-import { StartupRecovery, type RecoveryReport } from '../recovery/startup-recovery.js';
+import { StartupRecovery, type RecoveryReport } from '../processes/startup-recovery.js';
 import type { OrchestratorModuleOptions } from './orchestrator-module-options.js';
 import { MODULE_OPTIONS } from './tokens.js';
 

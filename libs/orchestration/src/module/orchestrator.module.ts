@@ -3,7 +3,8 @@ import { Module, type DynamicModule, type ModuleMetadata, type Provider } from '
 import { CqrsModule } from '@nestjs/cqrs';
 import { RunWatchers } from '../await/index.js';
 import { CancelTreeHandler } from '../commands/cancel-tree.command.js';
-import { ChildMaterializer } from '../commands/child-materializer.js';
+import { ChildMaterializer } from '../processes/child-materializer.js';
+import { SpawnChildProcess } from '../processes/spawn-child.process.js';
 import { runStreamCommandHandlers } from '../commands/run-lifecycle.commands.js';
 import { substrateCommandHandlers } from '../commands/session.commands.js';
 import { SpawnChildHandler } from '../commands/spawn-child.command.js';
@@ -12,7 +13,7 @@ import { ORCHESTRATOR_OBSERVER } from '../facade/orchestrator-observer.js';
 import { ORCHESTRATION_POLICY } from '../policy/orchestration-policy.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { queryHandlers } from '../queries/index.js';
-import { StartupRecovery } from '../recovery/startup-recovery.js';
+import { StartupRecovery } from '../processes/startup-recovery.js';
 import { StreamRepository } from '../write/stream-repository.js';
 import { OrchestratorLifecycle } from './orchestrator-lifecycle.js';
 import type { OrchestratorModuleOptions } from './orchestrator-module-options.js';
@@ -49,6 +50,7 @@ const providers: Provider[] = [
   storeRetryProvider,
   StreamRepository,
   ChildMaterializer,
+  SpawnChildProcess,
   ProjectionRunner,
   RunWatchers,
   SpawnChildHandler,

@@ -66,4 +66,18 @@ describe('KeyedLock', () => {
     await expect(throwing).rejects.toThrow('sync boom');
     await expect(lock.run('stream-a', () => Promise.resolve(1))).resolves.toBe(1);
   });
+
+  it('holds an acquired key until it is released, queueing other work behind it', async () => {
+    const lock = new KeyedLock();
+    const log: string[] = [];
+    const release = await lock.acquire('stream-a');
+    const queued = lock.run('stream-a', async () => {
+      log.push('queued work ran');
+    });
+    await settle();
+    expect(log).toEqual([]);
+    release();
+    await queued;
+    expect(log).toEqual(['queued work ran']);
+  });
 });

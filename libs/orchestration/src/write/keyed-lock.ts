@@ -17,4 +17,17 @@ export class KeyedLock {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     }
   }
+
+  /** Waits for the key, then holds it until the returned release is called: for work spanning several keys. */
+  async acquire(key: string): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await new Promise<void>((acquired) => {
+      void this.run(key, () => {
+        acquired();
+        return held;
+      });
+    });
+    return release;
+  }
 }

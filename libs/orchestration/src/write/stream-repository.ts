@@ -3,7 +3,12 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   StreamNotFoundError,
   WrongExpectedRevisionError,
+  comparePositions,
+  supportsMultiStreamAppend,
   type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type MultiStreamEventStore,
   type Position,
   type RecordedEvent,
 } from '@runtree/event-store';
@@ -40,10 +45,49 @@ export interface ExecuteOptions<State> {
   readonly idSeed?: string;
   /** True when the state shows this command already applied: a retry then appends nothing. */
   readonly alreadyApplied?: (state: State) => boolean;
+  /**
+   * The stream is almost surely new (its id was just derived from the command): when nothing of it is
+   * cached, decide on its initial state without reading it. An append then expects `no_stream`, so a
+   * stream that does exist refuses it and is read; a refusal is confirmed from the store as always.
+   */
+  readonly presumedNew?: boolean;
 }
 
 /** The command to decide, or a domain error found while choosing it from the loaded state. */
 export type Plan<State, Command> = Command | ((state: State) => E.Either<DomainError, Command>);
+
+/**
+ * Decides on one stream and writes the events: at once (`StreamRepository` itself), or staged for
+ * one commit with the other streams of an `atomically` (then `Executed.position` is undefined: the
+ * commit's position is the one to wait for).
+ */
+export interface StreamWriter {
+  execute<State, Command>(
+    streamName: string,
+    id: string,
+    decider: Decider<State, Command>,
+    plan: Plan<State, Command>,
+    context: CommandContext,
+    options?: ExecuteOptions<State>,
+  ): Promise<E.Either<DomainError, Executed<State>>>;
+}
+
+export interface Committed<T> {
+  readonly value: T;
+  /** The last position the commit wrote; undefined when it wrote nothing (or wrote stream by stream). */
+  readonly position?: Position;
+}
+
+/** An append decided inside `atomically`, waiting for the commit. */
+interface StagedAppend {
+  readonly streamName: string;
+  readonly events: EventToAppend[];
+  readonly expectedRevision: ExpectedRevision;
+  /** Caches the stream's state once the commit wrote it at `revision`. */
+  readonly remember: (revision: bigint, position: Position) => void;
+  /** Reads the stream again into the cache, after the commit lost the race on it. */
+  readonly reload: () => Promise<unknown>;
+}
 
 const MAX_ATTEMPTS = 8;
 /** What an appended event not yet folded into the cached state is counted at. */
@@ -77,9 +121,11 @@ type Folding<State> = Pick<Decider<State, never>, 'initialState' | 'evolve' | 'w
  * bytes its states weigh (the memory budget's `streamCacheBytes`), least recently used first out.
  */
 @Injectable()
-export class StreamRepository {
+export class StreamRepository implements StreamWriter {
   private readonly locks = new KeyedLock();
   private readonly cache: StreamCache<CacheEntry>;
+  /** True when the store commits several streams at once: `atomically` then makes one commit. */
+  readonly commitsAtomically: boolean;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -87,6 +133,7 @@ export class StreamRepository {
     @Inject(MEMORY_BUDGET) budget: MemoryBudget,
   ) {
     this.cache = new StreamCache(budget.streamCacheBytes);
+    this.commitsAtomically = supportsMultiStreamAppend(store);
   }
 
   /** Bytes the cached states are counted at now. */
@@ -169,17 +216,11 @@ export class StreamRepository {
     options: ExecuteOptions<State> = {},
   ): Promise<E.Either<DomainError, Executed<State>>> {
     return this.exclusive(streamName, async () => {
-      let fromStore = !this.cache.has(streamName);
+      let fromStore = false;
       for (let attempt = 0; attempt < MAX_ATTEMPTS; ) {
-        const loaded = fromStore ? await this.load(streamName, id, decider) : this.cached(streamName, id, decider);
-        const answer = this.decideOn(loaded, decider, plan, options);
-        if (answer.kind === 'answer') {
-          // A command the cache shows applied is applied (the journal only grows); other refusals and
-          // no-ops are answered from the store's state, never from a cache that may be behind.
-          if (fromStore || answer.alreadyApplied) return answer.result;
-          fromStore = true;
-          continue;
-        }
+        const decided = await this.decideLatest(streamName, id, decider, plan, options, fromStore);
+        if (decided.kind === 'answer') return decided.result;
+        const { loaded, answer } = decided;
         const { events: toAppend, lastHash } = envelope(streamName, loaded.revision + 1n, loaded.lastHash, answer.events, context, options.idSeed);
         try {
           // Safe to retry: the event ids derive from the command (see StoreRetry).
@@ -206,9 +247,114 @@ export class StreamRepository {
     });
   }
 
+  /**
+   * Runs `stage`, whose writes (through the writer it gets) land in ONE commit when the store has
+   * `appendToStreams`: all of them or none. Each staged stream stays locked in this process until the
+   * commit. On a lost race the refused stream is read again and `stage` runs again (bounded), so
+   * `stage` must only decide from what it reads through the writer; inputs decided before (policy,
+   * placement) are passed in, never set from inside it. On a store without `appendToStreams`, `stage`
+   * runs once with this repository as its writer: every write lands at once, one stream at a time.
+   */
+  async atomically<T>(stage: (writer: StreamWriter) => Promise<E.Either<DomainError, T>>): Promise<E.Either<DomainError, Committed<T>>> {
+    if (!this.commitsAtomically) return E.map((value: T) => ({ value }))(await stage(this));
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const staged = new Map<string, StagedAppend>();
+      const staging = this.stagingWriter(staged);
+      try {
+        const outcome = await stage(staging.writer);
+        if (E.isLeft(outcome) || staged.size === 0) return E.map((value: T) => ({ value }))(outcome);
+        return E.right({ value: outcome.right, position: await this.commit([...staged.values()]) });
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        this.cache.delete(error.streamName);
+        // Read now, so the next attempt decides on it even where it was presumed new.
+        await staged.get(error.streamName)?.reload();
+      } finally {
+        await staging.close();
+      }
+      await backoff(attempt);
+    }
+    return E.left(domainError('conflict', `An atomic write lost the race ${MAX_ATTEMPTS} times`, { attempts: MAX_ATTEMPTS }));
+  }
+
   /** Forget cached states (after a rebuild or when another process may have written). */
   forget(): void {
     this.cache.clear();
+  }
+
+  /**
+   * A writer that decides as `execute` does and stages the append in `staged`, holding each stream's
+   * lock until `close` (which also refuses later calls, from work the stage left running on a throw).
+   */
+  private stagingWriter(staged: Map<string, StagedAppend>): { writer: StreamWriter; close: () => Promise<void> } {
+    const locks = new Map<string, Promise<() => void>>();
+    let open = true;
+    const writer: StreamWriter = {
+      execute: async (streamName, id, decider, plan, context, options = {}) => {
+        if (!open) throw new Error(`The atomic write is over: ${streamName} cannot join it`);
+        if (locks.has(streamName)) throw new Error(`${streamName} is written twice in one atomic write`);
+        const acquired = this.locks.acquire(streamName);
+        locks.set(streamName, acquired);
+        await acquired;
+        const decided = await this.decideLatest(streamName, id, decider, plan, options, false);
+        if (decided.kind === 'answer') return decided.result;
+        const { loaded, answer } = decided;
+        const { events, lastHash } = envelope(streamName, loaded.revision + 1n, loaded.lastHash, answer.events, context, options.idSeed);
+        const own = { events: answer.events.map(withoutPayloads), ids: events.map((event) => event.id), context, lastHash };
+        staged.set(streamName, {
+          streamName,
+          events,
+          expectedRevision: loaded.revision < 0n ? 'no_stream' : loaded.revision,
+          remember: (revision, position) => this.rememberOwnAppend(streamName, loaded, decider, { ...own, revision, position }),
+          reload: () => this.load(streamName, id, decider),
+        });
+        return E.right({ before: loaded.state, appended: answer.events });
+      },
+    };
+    const close = async () => {
+      open = false;
+      for (const release of await Promise.all(locks.values())) release();
+    };
+    return { writer, close };
+  }
+
+  /** One `appendToStreams` of the staged appends; caches each stream's new state; the last position written. */
+  private async commit(appends: readonly StagedAppend[]): Promise<Position> {
+    const store = this.store as MultiStreamEventStore;
+    const parts = appends.map(({ streamName, events, expectedRevision }) => ({ streamName, events, expectedRevision }));
+    // Safe to retry: the event ids derive from the command (see StoreRetry).
+    const results = await this.retry.run(() => store.appendToStreams(parts));
+    let last = results[0].position;
+    appends.forEach((append, index) => {
+      const { nextExpectedRevision, position } = results[index];
+      append.remember(nextExpectedRevision, position);
+      if (comparePositions(position, last) > 0) last = position;
+    });
+    return last;
+  }
+
+  /**
+   * Decides on the cached state (the initial one for a stream `presumedNew`), or on the store's when
+   * nothing is cached, `fromStore` is set, or an answer without events must be confirmed: a command
+   * the cache shows applied is applied (the journal only grows); other refusals and no-ops are
+   * answered from the store's state, never from a cache that may be behind.
+   */
+  private async decideLatest<State, Command>(
+    streamName: string,
+    id: string,
+    decider: Decider<State, Command>,
+    plan: Plan<State, Command>,
+    options: ExecuteOptions<State>,
+    fromStore: boolean,
+  ): Promise<{ kind: 'append'; loaded: Loaded<State>; answer: { events: DomainEvent[] } } | { kind: 'answer'; result: E.Either<DomainError, Executed<State>> }> {
+    let readStore = fromStore || (!this.cache.has(streamName) && !options.presumedNew);
+    for (;;) {
+      const loaded = readStore ? await this.load(streamName, id, decider) : this.cached(streamName, id, decider);
+      const answer = this.decideOn(loaded, decider, plan, options);
+      if (answer.kind === 'append') return { kind: 'append', loaded, answer };
+      if (readStore || answer.alreadyApplied) return answer;
+      readStore = true;
+    }
   }
 
   /** The events to append, or the command's answer without appending (a refusal or a no-op). */

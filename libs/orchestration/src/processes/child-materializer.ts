@@ -9,7 +9,7 @@ import { sessionDecider } from '../domain/session/session-decider.js';
 import { threadDecider } from '../domain/thread/thread-decider.js';
 import { runStream, sessionStream, threadStream } from '../streams/stream-names.js';
 import type { CommandContext } from '../write/event-envelope.js';
-import { StreamRepository } from '../write/stream-repository.js';
+import { StreamRepository, type StreamWriter } from '../write/stream-repository.js';
 
 /** The lineage a child run carries in `metadata.orchestrator`, beside the caller's metadata. */
 export function childRunMetadata(parentRunId: string, linked: LinkedChild): JsonObject {
@@ -33,22 +33,29 @@ export function childRunMetadata(parentRunId: string, linked: LinkedChild): Json
  * Finishes creating a linked child from its link alone: opens its session, starts or resumes its
  * thread, starts its run. Every write derives its event ids from the link event's id and is
  * skipped when already done, so spawn, cancel and start-up recovery can all call it, any number of
- * times, after a crash at any point.
+ * times, after a crash at any point. Given the writer of an `atomically`, its writes join that commit
+ * (spawn: the link and the child in one commit).
  */
 @Injectable()
 export class ChildMaterializer {
   constructor(private readonly streams: StreamRepository) {}
 
-  async materialize(parentRunId: string, linked: LinkedChild, context: CommandContext): Promise<E.Either<DomainError, Position | undefined>> {
+  async materialize(
+    parentRunId: string,
+    linked: LinkedChild,
+    context: CommandContext,
+    writer: StreamWriter = this.streams,
+  ): Promise<E.Either<DomainError, Position | undefined>> {
     const { link } = linked;
     const { placement } = link;
     const childRunId = link.childRunId;
     const childContext: CommandContext = { ...context, commandId: linked.commandId };
     const byThisLink = (state: CreatedState) => createdByLink(state, linked);
-    const options = { idSeed: linked.eventId, alreadyApplied: byThisLink };
+    // The child's run, an owned session and a started thread get ids derived from the link: new streams.
+    const options = { idSeed: linked.eventId, alreadyApplied: byThisLink, presumedNew: true };
 
     if (placement.openSession && placement.sessionId !== undefined) {
-      const opened = await this.streams.execute(
+      const opened = await writer.execute(
         sessionStream(placement.sessionId),
         placement.sessionId,
         sessionDecider,
@@ -62,14 +69,15 @@ export class ChildMaterializer {
       const threadCommand = placement.startThread
         ? { type: 'StartThread' as const, sessionId: placement.sessionId, metadata: placement.startThread.metadata, startedByRunId: childRunId, ...(placement.startThread.name !== undefined ? { name: placement.startThread.name } : {}) }
         : { type: 'ResumeThread' as const, runId: childRunId };
-      const threaded = await this.streams.execute(threadStream(placement.threadId), placement.threadId, threadDecider, threadCommand, childContext, {
+      const threaded = await writer.execute(threadStream(placement.threadId), placement.threadId, threadDecider, threadCommand, childContext, {
         idSeed: linked.eventId,
         alreadyApplied: placement.startThread ? byThisLink : undefined,
+        presumedNew: placement.startThread !== undefined,
       });
       // A resumed thread closed since the link was written does not stop the child: the link is the commitment.
       if (E.isLeft(threaded) && placement.startThread) return threaded;
     }
-    const started = await this.streams.execute(
+    const started = await writer.execute(
       runStream(childRunId),
       childRunId,
       runDecider,
@@ -103,7 +111,12 @@ export class ChildMaterializer {
    * recovery): a read of the child's stream when it is not cached, none when it is; the link
    * event's data is read from the parent's stream only for a child still to be made.
    */
-  async ensureMaterialized(parentRunId: string, ref: ChildRef, context: CommandContext): Promise<E.Either<DomainError, Position | undefined>> {
+  async ensureMaterialized(
+    parentRunId: string,
+    ref: ChildRef,
+    context: CommandContext,
+    writer: StreamWriter = this.streams,
+  ): Promise<E.Either<DomainError, Position | undefined>> {
     const child = await this.streams.peek(runStream(ref.childRunId), ref.childRunId, runDecider);
     if (createdByLink(child.state, ref)) return E.right(child.lastPosition);
     const recorded = await this.streams.readAt(runStream(parentRunId), ref.revision);
@@ -111,7 +124,7 @@ export class ChildMaterializer {
     if (event === undefined || (event.type !== 'ChildSpawned' && event.type !== 'ChildDelegated') || recorded!.id !== ref.eventId) {
       return E.left(domainError('conflict', `The link of child ${ref.childRunId} is not at revision ${ref.revision} of run ${parentRunId}`, { parentRunId, childRunId: ref.childRunId }));
     }
-    return this.materialize(parentRunId, linkedChildOf(event, ref.eventId, ref.commandId), context);
+    return this.materialize(parentRunId, linkedChildOf(event, ref.eventId, ref.commandId), context, writer);
   }
 }
 

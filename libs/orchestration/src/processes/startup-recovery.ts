@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import * as E from 'fp-ts/lib/Either.js';
 import { comparePositions, type JsonValue, type Position } from '@runtree/event-store';
-import { CancelWalk } from '../commands/cancel-tree.command.js';
-import { ChildMaterializer } from '../commands/child-materializer.js';
+import { ChildMaterializer } from './child-materializer.js';
 import { commandContext } from '../commands/command-context.js';
+import { CancelTreeProcess } from './cancel-tree.process.js';
 import { runDecider } from '../domain/run/run-decider.js';
 import { sessionDecider } from '../domain/session/session-decider.js';
 import type { ReadStore } from '@runtree/read-store';
@@ -19,9 +19,12 @@ export interface RecoveryReport {
 }
 
 /**
- * Finishes what a crash interrupted, from the read models once they have caught up with the log:
- * pending links get their child, frozen runs finish their cancellation, cancelled owners close
- * their session. Each repair is the same idempotent write the interrupted command would have made.
+ * Finishes what a crash interrupted, from the read models once they have caught up with the log,
+ * each with the resume of the process it interrupted: pending links get their child
+ * (spawn-child.process.ts, `ChildMaterializer.ensureMaterialized`), frozen runs finish their
+ * cancellation (cancel-tree.process.ts, `CancelTreeProcess.cancel` from the frozen run), cancelled
+ * owners close their session. Each repair is the same idempotent write the interrupted command would
+ * have made. On a store with multi-stream append only frozen runs can be left behind.
  */
 @Injectable()
 export class StartupRecovery {
@@ -63,7 +66,7 @@ export class StartupRecovery {
       const { state } = await this.streams.load(runStream(runId), runId, runDecider);
       if (!state.cancelRequested || state.status !== 'running') continue;
       const { reason, origin } = state.cancelRequested;
-      const walk = new CancelWalk(this.streams, this.materializer, givenReason(reason, origin), context);
+      const walk = new CancelTreeProcess(this.streams, this.materializer, givenReason(reason, origin), context);
       if (E.isRight(await walk.cancel(runId, reason, origin))) cancellationsFinished++;
       wrote(walk.lastPosition);
     }
