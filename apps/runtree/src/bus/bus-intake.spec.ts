@@ -6,7 +6,7 @@ import { BusIntake } from './bus-intake.js';
 import { isPlainRequestId, readCommandPacket } from './command-deserializer.js';
 
 /** A RabbitMQ request that names its operation and has a reply queue. */
-const answerable = { pattern: 'p.run.start', replyTo: 'amq.rabbitmq.reply-to' };
+const answerable = { messageType: 'p.run.start', replyTo: 'amq.rabbitmq.reply-to' };
 
 /** An Orchestrator whose startRun settles only when the test says so. */
 function pendingOrchestrator() {
@@ -61,8 +61,8 @@ describe('the bus intake', () => {
 
   it.each([
     ['bytes that are no JSON object', 'not json', answerable, 'request', /^Invalid option: request must be a JSON object/],
-    ['a plain request without a reply address', { runId: 'r' }, { pattern: 'p.run.start', replyTo: undefined }, 'reply', /^Invalid option: reply is missing/],
-    ['a plain AMQP request without a type', { runId: 'r' }, { pattern: undefined, replyTo: 'q' }, 'type', /^Invalid option: type must name the operation/],
+    ['a plain request without a reply address', { runId: 'r' }, { subject: 'p.run.start', replyTo: undefined }, 'reply', /^Invalid option: reply is missing/],
+    ['a plain AMQP request without a type', { runId: 'r' }, { replyTo: 'q' }, 'type', /^Invalid option: type must name the operation/],
     ['a packet without an id', { pattern: 'p.run.start', data: { runId: 'r' } }, answerable, 'body.id', /^Invalid option: body\.id is missing/],
     ['a packet whose id is no string', { pattern: 'p.run.start', data: { runId: 'r' }, id: 7 }, answerable, 'body.id', /^Invalid option: body\.id must be a string \(got number\)/],
   ])('refuses %s with invalid_option naming the field, acknowledges it and runs nothing', async (_, body, envelope, field, message) => {
@@ -77,8 +77,8 @@ describe('the bus intake', () => {
     expect(acked).toHaveLength(1);
   });
 
-  it("reads a Nest packet as the request it is, keeping Nest's id (so the reply is wrapped for the ClientProxy)", () => {
-    const packet = readCommandPacket({ pattern: 'p.run.start', data: { runId: 'r' }, id: 'i' }, { pattern: undefined, replyTo: 'q' });
+  it("reads a Nest packet as the request it is, by its own pattern, keeping Nest's id (so the reply is wrapped for the ClientProxy)", () => {
+    const packet = readCommandPacket({ pattern: 'p.run.start', data: { runId: 'r' }, id: 'i' }, { messageType: 'p.run.status', replyTo: 'q' });
     expect(packet).toEqual({ pattern: 'p.run.start', data: { runId: 'r' }, id: 'i' });
     expect(isPlainRequestId(packet.id)).toBe(false);
   });

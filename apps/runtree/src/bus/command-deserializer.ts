@@ -17,8 +17,10 @@ export function isPlainRequestId(id: unknown): boolean {
 
 /** What the transport knows of a message besides its body. */
 export interface Envelope {
-  /** The operation's pattern: the NATS subject, or the AMQP `type` property of a plain RabbitMQ request. */
-  readonly pattern: string | undefined;
+  /** The NATS subject, which names the operation of any request. */
+  readonly subject?: string | undefined;
+  /** The AMQP `type` property, which names the operation of a plain RabbitMQ request (a Nest packet names it by its pattern). */
+  readonly messageType?: string | undefined;
   /** Where the reply goes (NATS reply subject, AMQP `reply_to`); without one a request cannot be answered. */
   readonly replyTo: string | undefined;
 }
@@ -36,16 +38,17 @@ function isNestPacket(body: unknown): body is { pattern?: unknown; data?: unknow
 export function readCommandPacket(body: unknown, envelope: Envelope): IncomingRequest {
   if (isNestPacket(body)) return readNestPacket(body, envelope);
   const id = `${PLAIN_REQUEST_ID}${randomUUID()}`;
-  const refused = (field: string, reason: string) => ({ pattern: envelope.pattern ?? '', data: new UnreadableMessage(field, reason), id });
+  const pattern = envelope.subject ?? envelope.messageType;
+  const refused = (field: string, reason: string) => ({ pattern: pattern ?? '', data: new UnreadableMessage(field, reason), id });
   if (envelope.replyTo === undefined) return refused('reply', 'is missing (a NATS reply subject or an AMQP reply_to): a command that cannot be answered is not run');
-  if (envelope.pattern === undefined) return refused('type', 'must name the operation (the AMQP type property), e.g. runtree.run.start');
+  if (pattern === undefined) return refused('type', 'must name the operation (the AMQP type property), e.g. runtree.run.start');
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return refused('request', 'must be a JSON object: the request, or the packet { pattern, data, id } Nest clients send');
-  return { pattern: envelope.pattern, data: body, id };
+  return { pattern, data: body, id };
 }
 
 function readNestPacket({ pattern, data, id }: { pattern?: unknown; data?: unknown; id?: unknown }, envelope: Envelope): IncomingRequest {
   // NATS names the operation by the subject; RabbitMQ's Nest clients by the packet's pattern.
-  const operation = (envelope.pattern ?? pattern) as string;
+  const operation = (envelope.subject ?? pattern) as string;
   const refused = (field: string, reason: string) => ({ pattern: operation, data: new UnreadableMessage(field, reason), id: '' });
   if (id === undefined) return refused('body.id', 'is missing: a command without an id cannot be answered, so it is not run');
   if (typeof id !== 'string') return refused('body.id', `must be a string (got ${Array.isArray(id) ? 'array' : typeof id})`);
@@ -63,13 +66,26 @@ export class NatsCommandDeserializer implements Deserializer<{ readonly data: Ui
     } catch {
       body = undefined;
     }
-    return readCommandPacket(body, { pattern: options?.channel, replyTo: options?.replyTo || undefined });
+    return readCommandPacket(body, { subject: options?.channel, replyTo: options?.replyTo || undefined });
   }
+}
+
+/**
+ * The properties of the AMQP messages read as plain requests. Nest's RabbitMQ server sends a reply
+ * without the request's id (its clients match by correlation id), so the reply is told apart by the
+ * message it answers: these are the very `properties` objects the server later hands back with it.
+ */
+const plainAmqpRequests = new WeakSet<object>();
+
+export function isPlainAmqpRequest(properties: object): boolean {
+  return plainAmqpRequests.has(properties);
 }
 
 /** RabbitMQ's server has parsed the content already: JSON, or the raw text when it was none. */
 export class RabbitMqCommandDeserializer implements Deserializer<unknown, IncomingRequest> {
   deserialize(content: unknown, properties?: { type?: string; replyTo?: string }): IncomingRequest {
-    return readCommandPacket(content, { pattern: properties?.type || undefined, replyTo: properties?.replyTo || undefined });
+    const request = readCommandPacket(content, { messageType: properties?.type || undefined, replyTo: properties?.replyTo || undefined });
+    if (properties !== undefined && isPlainRequestId(request.id)) plainAmqpRequests.add(properties);
+    return request;
   }
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ServerRMQ, type MessageHandler, type OutgoingResponse, type RmqContext } from '@nestjs/microservices';
-import { isPlainRequestId } from './command-deserializer.js';
+import { isPlainAmqpRequest } from './command-deserializer.js';
 import { refuseUnreadable, UnreadableMessage } from './unreadable-message.js';
 
 const logger = new Logger('RabbitMqCommandServer');
@@ -20,12 +20,13 @@ export class RabbitMqCommandServer extends ServerRMQ {
     return super.getHandlerByPattern(pattern) ?? refuseUnknownPattern;
   }
 
-  override sendMessage<T>(message: T, replyTo: string | undefined, correlationId: string, _context: RmqContext): void {
+  override sendMessage<T>(message: T, replyTo: string | undefined, correlationId: string, context: RmqContext): void {
     if (replyTo === undefined) return; // the sender asked for no reply
     // As ServerRMQ.sendMessage does, keeping the promise; a plain request gets the bare reply (see command-deserializer.ts).
-    const { options, ...packet } = this.serializer.serialize(message as OutgoingResponse) as { options?: object; id?: string; response?: unknown };
-    if (isPlainRequestId(packet.id) && packet.response === undefined) return; // Nest's end-of-stream marker: a plain client gets one reply
-    const reply = isPlainRequestId(packet.id) ? packet.response : packet;
+    const { options, ...packet } = this.serializer.serialize(message as OutgoingResponse) as { options?: object; response?: unknown };
+    const plain = isPlainAmqpRequest(context.getMessage().properties as object);
+    if (plain && packet.response === undefined) return; // Nest's end-of-stream marker: a plain client gets one reply
+    const reply = plain ? packet.response : packet;
     this.channel!.sendToQueue(replyTo, Buffer.from(JSON.stringify(reply)), { correlationId, ...options }).catch((error: unknown) => {
       logger.warn(`A reply was lost with the connection to RabbitMQ (the caller will retry): ${String(error)}`);
     });
