@@ -5,6 +5,7 @@ import { EVENT_STORE, Orchestrator } from '@runtree/orchestration';
 import { busOperations } from '../../apps/runtree/src/bus/index.js';
 import { BusIntake } from '../../apps/runtree/src/bus/bus-intake.js';
 import { busConfig, startBusApp, uniquePrefix } from '../e2e/bus/bus-harness.js';
+import { checkedReply } from '../support/bus-client.js';
 import { busShape, expectErrorReply, hostilePayloads } from './support/bus-cases.js';
 import { createFixture, type Fixture } from './support/fixture.js';
 import { FuzzTally } from './support/fuzz-tally.js';
@@ -40,7 +41,7 @@ describe.each(busOperations.map((operation) => [operation]))('%s', (operation) =
     await tally.check(operation, hostilePayloads(busShape(operation), fixture), async (hostile) => {
       const before = await journalHead(store);
       const reply = await intake.handle(operation, materialized(hostile.payload));
-      expectErrorReply(reply, hostile);
+      expectErrorReply(checkedReply(operation, reply), hostile);
       expect(await journalHead(store)).toBe(before);
     }, CASES_PER_PATTERN);
     expect(await intake.handle('run.status', { runId: fixture.runId })).toMatchObject({ ok: true, value: { run: { status: 'running' } } });

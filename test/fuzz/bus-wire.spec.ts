@@ -7,6 +7,7 @@ import { busNames, busOperations } from '../../apps/runtree/src/bus/index.js';
 import { RABBITMQ_COMMAND_PREFETCH } from '../../apps/runtree/src/bus/bus-transports.js';
 import { brokersAvailable, busConfig, deleteRabbitmqResources, startBusApp, uniquePrefix } from '../e2e/bus/bus-harness.js';
 import { eventually } from '../e2e/ops/ops-app.js';
+import { checkedReply } from '../support/bus-client.js';
 import { busShape, expectErrorReply, hostilePayloads } from './support/bus-cases.js';
 import { createFixture, type Fixture } from './support/fixture.js';
 import { FuzzTally } from './support/fuzz-tally.js';
@@ -14,12 +15,25 @@ import { journalHead } from './support/journal-head.js';
 import { hostileText, jsonText } from './support/hostile-values.js';
 import { natsWireCaller, rabbitmqWireCaller, type WireCaller } from './support/wire-clients.js';
 
-// A sample of the bus fuzz on the real brokers, as bytes on the wire: hostile payloads of every
-// pattern get an error reply naming the field; bytes that are no request packet (not JSON, no id,
-// megabytes of junk) sent with a reply address get an invalid_option reply naming the body, append
-// nothing, log no error line, and do not stop the intake.
+// A sample of the bus fuzz on the real brokers, as bytes on the wire: hostile requests of every
+// operation, plain and in Nest's packet, get an error reply naming the field; bytes that are no
+// request (not JSON, not an object, a packet without an id, megabytes of junk) sent with a reply
+// address get an invalid_option reply naming the request, append nothing, log no error line, and do
+// not stop the intake.
 
 const describeWithBrokers = (await brokersAvailable()) ? describe : describe.skip;
+
+function isJsonObject(value: unknown): value is { [key: string]: unknown } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isJsonObjectText(bytes: Buffer): boolean {
+  try {
+    return isJsonObject(JSON.parse(bytes.toString('utf8')));
+  } catch {
+    return false;
+  }
+}
 
 const PAYLOADS_PER_TRANSPORT = 60;
 /** More than the RabbitMQ prefetch window: junk that held a slot would stop the intake. */
@@ -68,13 +82,15 @@ describeWithBrokers('hostile messages on the brokers', () => {
     it('replies to hostile payloads of every pattern with an error naming the field, appending nothing', async () => {
       const caller = callers[transport];
       const cases = fc
-        .constantFrom(...busOperations)
-        .chain((operation) => hostilePayloads(busShape(operation), fixture).map((hostile) => ({ operation, hostile, text: jsonText(hostile.payload) })))
+        .tuple(fc.constantFrom(...busOperations), fc.boolean())
+        .chain(([operation, plain]) => hostilePayloads(busShape(operation), fixture).map((hostile) => ({ operation, plain, hostile, text: jsonText(hostile.payload) })))
+        // A plain request that is no object is junk (the next test); in a packet it is a request's bad payload.
+        .filter(({ plain, hostile }) => !plain || isJsonObject(hostile.payload))
         .filter(({ text }) => transport !== 'NATS' || text.length < NATS_MAX_PAYLOAD - 1024);
-      await tally.check(transport, cases, async ({ operation, hostile, text }) => {
+      await tally.check(transport, cases, async ({ operation, plain, hostile, text }) => {
         const before = await journalHead(store);
-        const reply = await caller.request(operation, text);
-        expectErrorReply(reply.response, hostile);
+        const reply = plain ? await caller.plainRequest(operation, text) : (await caller.request(operation, text)).response;
+        expectErrorReply(checkedReply(operation, reply), hostile);
         expect(await journalHead(store)).toBe(before);
       }, PAYLOADS_PER_TRANSPORT);
     }, 120_000);
@@ -85,11 +101,11 @@ describeWithBrokers('hostile messages on the brokers', () => {
       let sent = 0;
       const largest = transport === 'NATS' ? NATS_MAX_PAYLOAD - 1024 : 2 * 1024 * 1024;
       const junk = fc.oneof(
-        hostileText({ minLength: 1, maxLength: 60 }).map((text) => Buffer.from(text)),
-        fc.uint8Array({ minLength: 0, maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
+        // Text that happens to be a JSON object is a plain request, not junk.
+        hostileText({ minLength: 1, maxLength: 60 }).map((text) => Buffer.from(text)).filter((bytes) => !isJsonObjectText(bytes)),
+        fc.uint8Array({ minLength: 0, maxLength: 200 }).map((bytes) => Buffer.from(bytes)).filter((bytes) => !isJsonObjectText(bytes)),
         // Without an `id` Nest would take a packet for an event and run it unanswered: these must be refused, not run.
         fc.constantFrom(
-          `{"data":{"runId":"junk-${transport}"}}`,
           `{"pattern":"${busNames(prefix).pattern('run.start')}","data":{"runId":"junk-${transport}"}}`,
           '{"pattern":"x"}',
           '5',
@@ -113,9 +129,15 @@ describeWithBrokers('hostile messages on the brokers', () => {
       const replies = caller.rawReplies.slice(repliesBefore);
       expect(replies).toHaveLength(sent);
       for (const reply of replies) {
-        expect(reply.response).toEqual({
+        // A packet's refusal comes in Nest's packet; a plain client's bare.
+        const unwrapped = isJsonObject(reply) && Object.hasOwn(reply, 'response') ? reply.response : reply;
+        expect(unwrapped).toEqual({
           ok: false,
-          error: { code: 'invalid_option', message: expect.stringMatching(/^Invalid option: body(\.id|\.pattern)? (is not a JSON object|is missing|names no operation)/), details: expect.objectContaining({ field: expect.stringMatching(/^body/) }) },
+          error: {
+            code: 'invalid_option',
+            message: expect.stringMatching(/^Invalid option: (request must be a JSON object|body\.id is missing|body\.id must be|body\.pattern names no operation)/),
+            details: expect.objectContaining({ field: expect.stringMatching(/^(request|body)/) }),
+          },
         });
       }
       // No line per message: no error at all, and one warning a minute at most (the first transport's test logs it).

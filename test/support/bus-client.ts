@@ -7,8 +7,11 @@ import { Socket } from 'node:net';
 import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
 import amqplib from 'amqplib';
 import { firstValueFrom, timeout } from 'rxjs';
-import { busNames, type BusOperation } from '../../apps/runtree/src/bus/bus-names.js';
+import { defaultValidationLimits } from '@runtree/orchestration';
+import { createAsyncApiDocument } from '../../apps/runtree/src/bus/asyncapi-document.js';
+import { busNames, operationIdOf, type BusOperation } from '../../apps/runtree/src/bus/bus-names.js';
 import type { BusReply } from '../../apps/runtree/src/bus/bus-reply.js';
+import { DocumentValidator } from './document-validator.js';
 
 export const natsUrl = process.env.RUNTREE_NATS_URL ?? 'nats://127.0.0.1:4222';
 export const rabbitmqUrl = process.env.RUNTREE_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -33,6 +36,20 @@ export function reachable(url: string, defaultPort: number): Promise<boolean> {
   });
 }
 
+/** The bus's AsyncAPI document, whose reply schemas every reply a test receives must match. */
+let asyncApi: DocumentValidator | undefined;
+
+/** Rejects a reply the AsyncAPI document does not describe: the test that got it fails there. */
+export function checkedReply<T>(operation: BusOperation, reply: T): T {
+  asyncApi ??= new DocumentValidator(createAsyncApiDocument({ prefix: 'runtree', limits: defaultValidationLimits }));
+  const violations = asyncApi.violations(['components', 'messages', `${operationIdOf(operation)}Reply`, 'payload'], reply);
+  if (violations.length > 0) throw new Error(`The ${operation} reply breaks the AsyncAPI document:\n${violations.join('\n')}\n${JSON.stringify(reply).slice(0, 400)}`);
+  return reply;
+}
+
+/** Tests check every reply against the AsyncAPI document; the bench measures the bus alone and does not. */
+const checksReplies = process.env.JEST_WORKER_ID !== undefined;
+
 /** A caller of the bus, as another service would be: a Nest ClientProxy. */
 export class BusCaller {
   constructor(
@@ -40,8 +57,9 @@ export class BusCaller {
     private readonly prefix: string,
   ) {}
 
-  call<T = unknown>(operation: BusOperation, payload: unknown, timeoutMs = 10_000): Promise<BusReply<T>> {
-    return firstValueFrom(this.client.send<BusReply<T>>(busNames(this.prefix).pattern(operation), payload).pipe(timeout(timeoutMs)));
+  async call<T = unknown>(operation: BusOperation, payload: unknown, timeoutMs = 10_000): Promise<BusReply<T>> {
+    const reply = await firstValueFrom(this.client.send<BusReply<T>>(busNames(this.prefix).pattern(operation), payload).pipe(timeout(timeoutMs)));
+    return checksReplies ? checkedReply(operation, reply) : reply;
   }
 
   /** The value of a reply that must succeed; rejects with the error reply otherwise. */

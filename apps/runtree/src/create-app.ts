@@ -9,7 +9,8 @@ import { AppModule } from './app.module.js';
 import { connectBusTransports } from './bus/index.js';
 import type { RuntreeConfig } from './config.js';
 import { answerClientErrorsWithEnvelope } from './http/client-errors.js';
-import { serveOpenApi } from './http/openapi.js';
+import { createAsyncApiDocument } from './bus/asyncapi-document.js';
+import { serveDocuments } from './http/openapi.js';
 import { RedactBusErrorReplies } from './security/redact-bus-error-replies.interceptor.js';
 import { redactErrorResponses } from './security/redact-error-responses.js';
 import { RedactingLogger } from './security/redacting-logger.js';
@@ -51,6 +52,11 @@ export async function createRuntreeApp(config: RuntreeConfig, options: CreateApp
   app.useGlobalInterceptors(new RedactBusErrorReplies(redactor)); // before the transports, which inherit it
   connectBusTransports(app, config);
   app.enableShutdownHooks();
-  serveOpenApi(app);
+  serveDocuments(app, config.limits.validation, createAsyncApiDocument({
+    prefix: config.busPrefix,
+    limits: config.limits.validation,
+    ...(config.natsUrl !== undefined ? { natsUrl: config.natsUrl } : {}),
+    ...(config.rabbitmqUrl !== undefined ? { rabbitmqUrl: config.rabbitmqUrl } : {}),
+  }));
   return app;
 }

@@ -39,11 +39,11 @@ export function planLanes(prefix: string, shape: BurstShape): BusCommand[][] {
     const root = rootOf(prefix, tree);
     const children = Array.from({ length: shape.childrenPerTree }, (_, child) => `${root}-c${child}`);
     return [
-      { operation: 'run.start', commandId: `start-${root}`, payload: { options: { runId: root, kind: 'root', commandId: `start-${root}` } } },
+      { operation: 'run.start', commandId: `start-${root}`, payload: { runId: root, kind: 'root', commandId: `start-${root}` } },
       ...children.map((child): BusCommand => ({
         operation: 'run.spawn',
         commandId: `spawn-${child}`,
-        payload: { parent: root, options: { runId: child, kind: 'worker', commandId: `spawn-${child}` } },
+        payload: { parent: root, runId: child, kind: 'worker', commandId: `spawn-${child}` },
       })),
       ...[...children, root].map((runId): BusCommand => ({
         operation: 'run.complete',

@@ -43,25 +43,28 @@ describeWithBrokers('event publication', () => {
   let natsDelegations: EventListener;
   let rabbitmqDelegations: EventListener;
   let everything: EventListener;
+  let reviewers: EventListener;
 
   beforeAll(async () => {
     // Subscribed before anything is published: plain NATS subjects keep nothing for late subscribers.
-    natsDelegations = await natsEventListener(names.eventSubject('ChildDelegated'));
-    rabbitmqDelegations = await rabbitmqEventListener(prefix, names.eventSubject('ChildDelegated'));
+    // A worker hears of the delegations of its parents' kind only: the kind is the subject's last token.
+    natsDelegations = await natsEventListener(names.eventSubject('ChildDelegated', 'researcher'));
+    rabbitmqDelegations = await rabbitmqEventListener(prefix, names.eventSubject('ChildDelegated', 'researcher'));
     everything = await rabbitmqEventListener(prefix, `${prefix}.events.#`);
+    reviewers = await natsEventListener(names.eventSubject('*', 'code.review'));
     app = await startBusApp(busConfig(prefix));
     natsBus = await natsCaller(prefix);
     rabbitmqBus = await rabbitmqCaller(prefix);
   });
 
   afterAll(async () => {
-    await Promise.all([natsBus?.close(), rabbitmqBus?.close(), natsDelegations?.close(), rabbitmqDelegations?.close(), everything?.close()]);
+    await Promise.all([natsBus?.close(), rabbitmqBus?.close(), natsDelegations?.close(), rabbitmqDelegations?.close(), everything?.close(), reviewers?.close()]);
     await app?.close();
     await deleteRabbitmqResources(prefix);
   });
 
   it("hands a delegated task to a NATS worker, whose answer through the bus resolves the parent's await", async () => {
-    const parent = await natsBus.value('run.start', { options: { kind: 'researcher' } });
+    const parent = await natsBus.value('run.start', { kind: 'researcher' });
     const child = await natsBus.value('run.delegate', { parent: parent.runId, task: { question: 'nats?' } });
     const awaited = natsBus.value('run.await', { runId: child.runId, timeoutMs: 10_000 });
 
@@ -72,7 +75,7 @@ describeWithBrokers('event publication', () => {
   });
 
   it('hands a delegated task to a RabbitMQ worker the same way', async () => {
-    const parent = await rabbitmqBus.value('run.start', { options: { kind: 'researcher' } });
+    const parent = await rabbitmqBus.value('run.start', { kind: 'researcher' });
     const child = await rabbitmqBus.value('run.delegate', { parent: parent.runId, task: 'rabbit?' });
     const awaited = rabbitmqBus.value('run.await', { runId: child.runId, timeoutMs: 10_000 });
 
@@ -83,7 +86,7 @@ describeWithBrokers('event publication', () => {
   });
 
   it('publishes each event once per subscriber, in log order, under its type, as a journal entry', async () => {
-    const run = await natsBus.value('run.start', { options: { kind: 'ordered' } });
+    const run = await natsBus.value('run.start', { kind: 'ordered' });
     await natsBus.value('run.complete', { runId: run.runId, output: 1 });
     const ofRun = (received: readonly JournalEntry[]) => received.filter((event) => event.streamName === `run-${String(run.runId)}`);
     await everything.until((received) => ofRun(received).length === 2);
@@ -96,6 +99,22 @@ describeWithBrokers('event publication', () => {
     expect(new Set(eventIds).size).toBe(eventIds.length);
     const positions = everything.received.map((event) => event.position.split('/').map(BigInt));
     expect(positions.every((position, index) => index === 0 || position[0] > positions[index - 1][0])).toBe(true);
+  });
+
+  it("publishes a run's events under its kind, so a subscriber to one kind hears no other (a dotted kind is one token)", async () => {
+    expect(names.eventSubject('RunStarted', 'code.review')).toBe(`${prefix}.events.RunStarted.code~2Ereview`);
+    const other = await natsBus.value('run.start', { kind: 'code' });
+    const review = await natsBus.value('run.start', { kind: 'code.review' });
+    await natsBus.value('run.complete', { runId: other.runId });
+    await natsBus.value('run.complete', { runId: review.runId });
+    await natsBus.value('session.open', {});
+    await reviewers.until((received) => received.some((event) => event.type === 'RunCompleted'));
+    await everything.until((received) => received.some((event) => event.type === 'SessionOpened'));
+
+    expect(reviewers.received.map((event) => [event.type, event.streamName])).toEqual([
+      ['RunStarted', `run-${String(review.runId)}`],
+      ['RunCompleted', `run-${String(review.runId)}`],
+    ]);
   });
 
   // Last: by now events have gone out and commands came in, so every connection is surely open.

@@ -48,8 +48,8 @@ describeWithBrokers('bus intake on RabbitMQ', () => {
   });
 
   it('serves the main operations: start, spawn, delegate, complete, await, status, collect, cancel', async () => {
-    const run = await bus.value('run.start', { options: { kind: 'agent' } });
-    const spawned = await bus.value<{ run: Value }>('run.spawn', { parent: run.runId, options: { kind: 'helper' } });
+    const run = await bus.value('run.start', { kind: 'agent' });
+    const spawned = await bus.value<{ run: Value }>('run.spawn', { parent: run.runId, kind: 'helper' });
     const delegated = await bus.value('run.delegate', { parent: { runId: run.runId }, task: 'summarise' });
 
     expect(await bus.value('run.complete', { runId: delegated.runId, output: 'summary' })).toMatchObject({ status: 'completed' });
@@ -62,18 +62,18 @@ describeWithBrokers('bus intake on RabbitMQ', () => {
   });
 
   it('lists runs with run.list: a tree by its root, newest first, two pages, and an error reply naming a bad filter', async () => {
-    const root = await bus.value('run.start', { options: { kind: 'listed-root' } });
+    const root = await bus.value('run.start', { kind: 'listed-root' });
     const children: string[] = [];
-    for (let index = 0; index < 3; index++) children.push(String((await bus.value<{ run: Value }>('run.spawn', { parent: root.runId, options: { kind: 'listed-child' } })).run.runId));
+    for (let index = 0; index < 3; index++) children.push(String((await bus.value<{ run: Value }>('run.spawn', { parent: root.runId, kind: 'listed-child' })).run.runId));
 
-    const first = await bus.value<RunPage>('run.list', { options: { rootRunId: root.runId, limit: 2, include: ['metadata'] } });
+    const first = await bus.value<RunPage>('run.list', { rootRunId: root.runId, limit: 2, include: ['metadata'] });
     expect(first.runs.map((run) => run.runId)).toEqual([children[2], children[1]]);
     expect(first.runs[0]).toMatchObject({ kind: 'listed-child', parentRunId: root.runId, metadata: { orchestrator: expect.objectContaining({ parentRunId: root.runId }) } });
-    const second = await bus.value<RunPage>('run.list', { options: { rootRunId: root.runId, limit: 2, cursor: first.nextCursor } });
+    const second = await bus.value<RunPage>('run.list', { rootRunId: root.runId, limit: 2, cursor: first.nextCursor });
     expect(second.runs.map((run) => run.runId)).toEqual([children[0], root.runId]);
     expect(second.nextCursor).toBeUndefined();
 
-    expect(await bus.call('run.list', { options: { rootRunId: root.runId, createdAfter: 'last week' } })).toEqual({
+    expect(await bus.call('run.list', { rootRunId: root.runId, createdAfter: 'last week' })).toEqual({
       ok: false,
       error: { code: 'invalid_option', message: expect.stringContaining('createdAfter'), details: expect.objectContaining({ field: 'createdAfter' }) },
     });
@@ -93,7 +93,7 @@ describeWithBrokers('bus intake on RabbitMQ', () => {
   });
 
   it('applies a redelivered command once: the same commandId starts one run with one RunStarted', async () => {
-    const command = { options: { commandId: `${prefix}-start-once` } };
+    const command = { commandId: `${prefix}-start-once` };
     const [first, second] = await Promise.all([bus.value('run.start', command), bus.value('run.start', command)]);
 
     expect(second.runId).toBe(first.runId);
@@ -131,7 +131,7 @@ describeWithBrokers('a RabbitMQ command whose consumer dies before acknowledging
 
   it('is redelivered to the next instance, whose reply reaches the caller', async () => {
     const { crashed } = await crashWithFirstCommand(prefix);
-    const started = bus.call<Value>('run.start', { options: { kind: 'survivor', commandId: `${prefix}-survivor` } });
+    const started = bus.call<Value>('run.start', { kind: 'survivor', commandId: `${prefix}-survivor` });
     await crashed;
 
     app = await startBusApp(busConfig(prefix, ':memory:', { rabbitmq: true }));

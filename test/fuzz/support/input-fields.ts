@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { defaultValidationLimits, fieldPath, type ErrorCode } from '@runtree/orchestration';
 import { ObjectType } from '../../../libs/orchestration/src/validation/object-codec.js';
 import { encodeCursor } from '../../../libs/orchestration/src/validation/list-codecs.js';
-import { inputCodecs, type InputCodecs } from '../../../libs/orchestration/src/validation/option-codecs.js';
+import { inputCodecs } from '../../../libs/orchestration/src/validation/option-codecs.js';
 import {
   hostileText,
   invalidCursorText,
@@ -57,6 +57,8 @@ const kindOfCodecName: { readonly [codecName: string]: FieldKind } = {
   'a page size': 'pageSize',
   'a cursor': 'cursor',
   'payloads to include': 'include',
+  parent: 'parent',
+  timeoutMs: 'timeout',
 };
 
 export interface InputField {
@@ -81,8 +83,12 @@ function kindOf(name: string, codec: t.Decoder<unknown, unknown>): FieldKind {
 
 /** The shape of the facade's options codec `name`, with `extra` arguments the route or pattern carries beside the options (`task`, `output`...). */
 export function inputShape(name: OptionsName, extra: readonly InputField[] = []): InputShape {
-  const codec: InputCodecs[OptionsName] = inputCodecs(defaultValidationLimits)[name];
-  if (!(codec instanceof ObjectType)) throw new Error(`${name} is not an object codec`);
+  return shapeOfObjectCodec(inputCodecs(defaultValidationLimits)[name], extra);
+}
+
+/** The shape of any object codec (an options codec, a bus request), with `extra` fields first. */
+export function shapeOfObjectCodec(codec: unknown, extra: readonly InputField[] = []): InputShape {
+  if (!(codec instanceof ObjectType)) throw new Error(`${String(codec)} is not an object codec`);
   const { required, optional } = codec.shape;
   const fields = [
     ...Object.entries(required).map(([key, field]) => ({ name: key, kind: kindOf(key, field), required: true })),

@@ -4,8 +4,9 @@ import amqplib from 'amqplib';
 import { busNames, type BusOperation } from '../../../apps/runtree/src/bus/index.js';
 import { natsUrl, rabbitmqUrl } from '../../e2e/bus/bus-harness.js';
 
-// Callers that write raw bytes to the brokers, as a buggy or hostile client would: the Nest packet
-// (`{ pattern, data, id }`) around any payload, or bytes that are no packet at all.
+// Callers that write raw bytes to the brokers, as a buggy or hostile client would: a plain request
+// (any JSON text, the operation named by the NATS subject or the AMQP type property), the Nest packet
+// (`{ pattern, data, id }`) around any payload, or bytes that are no request at all.
 
 /** Nest's reply packet around the intake's reply. */
 export interface ReplyPacket {
@@ -16,10 +17,12 @@ export interface ReplyPacket {
 export interface WireCaller {
   /** Sends a request packet whose `data` is the given JSON text; resolves with the reply packet. */
   request(operation: BusOperation, dataText: string): Promise<ReplyPacket>;
-  /** Sends bytes as they are; resolves once they are on the broker (a reply, if any, is counted). */
+  /** Sends the JSON text as a plain request; resolves with the reply as it came (no packet around it). */
+  plainRequest(operation: BusOperation, requestText: string): Promise<unknown>;
+  /** Sends bytes as they are, as a plain client would; resolves once they are on the broker (a reply, if any, is counted). */
   sendRaw(operation: BusOperation, bytes: Buffer): Promise<void>;
-  /** Replies that came to raw sends, by then. */
-  readonly rawReplies: ReplyPacket[];
+  /** Replies that came to raw sends, by then, as they came. */
+  readonly rawReplies: unknown[];
   close(): Promise<void>;
 }
 
@@ -32,7 +35,7 @@ function packet(pattern: string, dataText: string, id: string): Buffer {
 export async function natsWireCaller(prefix: string): Promise<WireCaller & { readonly connection: NatsConnection }> {
   const connection = await connect({ servers: [natsUrl] });
   const names = busNames(prefix);
-  const rawReplies: ReplyPacket[] = [];
+  const rawReplies: unknown[] = [];
   return {
     connection,
     rawReplies,
@@ -41,10 +44,14 @@ export async function natsWireCaller(prefix: string): Promise<WireCaller & { rea
       const reply = await connection.request(subject, packet(subject, dataText, randomUUID()), { timeout: REPLY_TIMEOUT_MS });
       return reply.json<ReplyPacket>();
     },
+    async plainRequest(operation, requestText) {
+      const reply = await connection.request(names.pattern(operation), requestText, { timeout: REPLY_TIMEOUT_MS });
+      return reply.json<unknown>();
+    },
     async sendRaw(operation, bytes) {
       const inbox = `_INBOX.${randomUUID()}`;
       const subscription = connection.subscribe(inbox, { callback: (error, message) => {
-          if (error === null) rawReplies.push(message.json<ReplyPacket>());
+          if (error === null) rawReplies.push(message.json<unknown>());
         },
       });
       setTimeout(() => subscription.unsubscribe(), REPLY_TIMEOUT_MS).unref();
@@ -60,26 +67,25 @@ export async function rabbitmqWireCaller(prefix: string): Promise<WireCaller> {
   const channel = await connection.createChannel();
   const names = busNames(prefix);
   const { queue: replyQueue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
-  const pending = new Map<string, (reply: ReplyPacket) => void>();
-  const rawReplies: ReplyPacket[] = [];
+  const pending = new Map<string, (reply: unknown) => void>();
+  const rawReplies: unknown[] = [];
   await channel.consume(
     replyQueue,
     (message) => {
       if (message === null) return;
-      const reply = JSON.parse(message.content.toString()) as ReplyPacket;
+      const reply = JSON.parse(message.content.toString()) as unknown;
       const waiter = pending.get(String(message.properties.correlationId));
       if (waiter) waiter(reply);
       else rawReplies.push(reply);
     },
     { noAck: true },
   );
+  // A plain request names its operation by the AMQP type property; a Nest packet by its pattern.
   const send = (operation: BusOperation, bytes: Buffer, correlationId: string) =>
-    channel.sendToQueue(names.rabbitmqCommandQueue, bytes, { replyTo: replyQueue, correlationId, persistent: false, headers: { pattern: names.pattern(operation) } });
-  return {
-    rawReplies,
-    request(operation, dataText) {
+    channel.sendToQueue(names.rabbitmqCommandQueue, bytes, { replyTo: replyQueue, correlationId, persistent: false, type: names.pattern(operation) });
+  const call = (operation: BusOperation, bytes: Buffer) => {
       const id = randomUUID();
-      return new Promise<ReplyPacket>((resolve, reject) => {
+      return new Promise<unknown>((resolve, reject) => {
         const timer = setTimeout(() => {
           pending.delete(id);
           reject(new Error(`No reply to ${operation} within ${REPLY_TIMEOUT_MS} ms`));
@@ -89,9 +95,13 @@ export async function rabbitmqWireCaller(prefix: string): Promise<WireCaller> {
           pending.delete(id);
           resolve(reply);
         });
-        send(operation, packet(names.pattern(operation), dataText, id), id);
+        send(operation, bytes, id);
       });
-    },
+  };
+  return {
+    rawReplies,
+    request: (operation, dataText) => call(operation, packet(names.pattern(operation), dataText, randomUUID())) as Promise<ReplyPacket>,
+    plainRequest: (operation, requestText) => call(operation, Buffer.from(requestText)),
     async sendRaw(operation, bytes) {
       send(operation, bytes, `raw-${randomUUID()}`);
     },

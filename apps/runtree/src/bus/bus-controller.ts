@@ -1,13 +1,8 @@
 import { Controller, type Type } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload, type BaseRpcContext } from '@nestjs/microservices';
 import { BusIntake } from './bus-intake.js';
-import { busNames, busOperations, type BusOperation } from './bus-names.js';
+import { busNames, busOperations, operationIdOf } from './bus-names.js';
 import type { BusReply } from './bus-reply.js';
-
-/** `run.start` → `runStart`: the handler's method name, as it shows in Nest's logs. */
-function methodNameOf(operation: BusOperation): string {
-  return operation.replace(/\.(\w)/g, (_, letter: string) => letter.toUpperCase());
-}
 
 /**
  * The controller that serves every bus operation on every connected transport. Message patterns
@@ -30,7 +25,7 @@ export function createBusController(prefix: string): Type<unknown> {
       writable: true,
       configurable: true,
     };
-    const name = methodNameOf(operation);
+    const name = operationIdOf(operation);
     Object.defineProperty(BusController.prototype, name, descriptor);
     MessagePattern(names.pattern(operation))(BusController.prototype, name, descriptor);
     // Without parameter decorators Nest passes the payload alone; the context carries the RabbitMQ ack.

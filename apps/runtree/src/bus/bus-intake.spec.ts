@@ -3,7 +3,10 @@ import { Logger } from '@nestjs/common';
 import { NatsContext, RmqContext } from '@nestjs/microservices';
 import { OrchestratorError, type Orchestrator } from '@runtree/orchestration';
 import { BusIntake } from './bus-intake.js';
-import { readCommandPacket } from './command-deserializer.js';
+import { isPlainRequestId, readCommandPacket } from './command-deserializer.js';
+
+/** A RabbitMQ request that names its operation and has a reply queue. */
+const answerable = { messageType: 'p.run.start', replyTo: 'amq.rabbitmq.reply-to' };
 
 /** An Orchestrator whose startRun settles only when the test says so. */
 function pendingOrchestrator() {
@@ -28,7 +31,7 @@ describe('the bus intake', () => {
     const { orchestrator, settle } = pendingOrchestrator();
     const { context, acked, message } = rabbitmqContext();
 
-    const reply = new BusIntake(orchestrator).handle('run.start', {}, context);
+    const reply = new BusIntake(orchestrator, 'p').handle('run.start', {}, context);
     await settled();
     expect(acked).toEqual([]);
 
@@ -41,7 +44,7 @@ describe('the bus intake', () => {
     const { orchestrator, settle } = pendingOrchestrator();
     const { context, acked } = rabbitmqContext();
 
-    const reply = new BusIntake(orchestrator).handle('run.start', {}, context);
+    const reply = new BusIntake(orchestrator, 'p').handle('run.start', {}, context);
     await settled();
     expect(acked).toHaveLength(0);
 
@@ -52,27 +55,37 @@ describe('the bus intake', () => {
 
   it('replies to an unexpected failure with internal_error instead of throwing to the transport', async () => {
     const orchestrator = { startRun: () => Promise.reject(new TypeError('boom')) } as unknown as Orchestrator;
-    const reply = await new BusIntake(orchestrator).handle('run.start', {}, new NatsContext(['p.run.start', undefined]));
+    const reply = await new BusIntake(orchestrator, 'p').handle('run.start', {}, new NatsContext(['p.run.start', undefined]));
     expect(reply).toEqual({ ok: false, error: { code: 'internal_error', message: 'boom', details: {} } });
   });
 
   it.each([
-    ['bytes that are no JSON object', 'not json', 'body', /^Invalid option: body is not a JSON object \{ pattern, data, id \}/],
-    ['a packet without an id', { pattern: 'p.run.start', data: { runId: 'r' } }, 'body.id', /^Invalid option: body\.id is missing/],
-    ['a packet whose id is no string', { pattern: 'p.run.start', data: { runId: 'r' }, id: 7 }, 'body.id', /^Invalid option: body\.id must be a string \(got number\)/],
-  ])('refuses %s with invalid_option naming the field, acknowledges it and runs nothing', async (_, body, field, message) => {
+    ['bytes that are no JSON object', 'not json', answerable, 'request', /^Invalid option: request must be a JSON object/],
+    ['a plain request without a reply address', { runId: 'r' }, { subject: 'p.run.start', replyTo: undefined }, 'reply', /^Invalid option: reply is missing/],
+    ['a plain AMQP request without a type', { runId: 'r' }, { replyTo: 'q' }, 'type', /^Invalid option: type must name the operation/],
+    ['a packet without an id', { pattern: 'p.run.start', data: { runId: 'r' } }, answerable, 'body.id', /^Invalid option: body\.id is missing/],
+    ['a packet whose id is no string', { pattern: 'p.run.start', data: { runId: 'r' }, id: 7 }, answerable, 'body.id', /^Invalid option: body\.id must be a string \(got number\)/],
+  ])('refuses %s with invalid_option naming the field, acknowledges it and runs nothing', async (_, body, envelope, field, message) => {
     const startRun = jest.fn(() => Promise.resolve({ runId: 'r' }));
     const { context, acked } = rabbitmqContext();
-    const packet = readCommandPacket(body, undefined);
+    const packet = readCommandPacket(body, envelope);
 
-    const reply = await new BusIntake({ startRun } as unknown as Orchestrator).handle('run.start', packet.data, context);
+    const reply = await new BusIntake({ startRun } as unknown as Orchestrator, 'p').handle('run.start', packet.data, context);
     expect(reply).toEqual({ ok: false, error: { code: 'invalid_option', message: expect.stringMatching(message), details: { field, reason: expect.any(String) } } });
-    expect(packet.id).toBe(''); // a request, so the transport answers it
+    expect(packet.id).not.toBeUndefined(); // a request, so the transport answers it
     expect(startRun).not.toHaveBeenCalled();
     expect(acked).toHaveLength(1);
   });
 
-  it('reads a packet with an id as the request it is', () => {
-    expect(readCommandPacket({ pattern: 'p.run.start', data: { runId: 'r' }, id: 'i' }, undefined)).toEqual({ pattern: 'p.run.start', data: { runId: 'r' }, id: 'i' });
+  it("reads a Nest packet as the request it is, by its own pattern, keeping Nest's id (so the reply is wrapped for the ClientProxy)", () => {
+    const packet = readCommandPacket({ pattern: 'p.run.start', data: { runId: 'r' }, id: 'i' }, { messageType: 'p.run.status', replyTo: 'q' });
+    expect(packet).toEqual({ pattern: 'p.run.start', data: { runId: 'r' }, id: 'i' });
+    expect(isPlainRequestId(packet.id)).toBe(false);
+  });
+
+  it('reads a plain request as its own payload, with an id that marks its reply to go out bare', () => {
+    const packet = readCommandPacket({ runId: 'r' }, answerable);
+    expect(packet).toEqual({ pattern: 'p.run.start', data: { runId: 'r' }, id: expect.any(String) });
+    expect(isPlainRequestId(packet.id)).toBe(true);
   });
 });

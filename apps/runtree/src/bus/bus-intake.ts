@@ -1,18 +1,26 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { BaseRpcContext } from '@nestjs/microservices';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeInput, Orchestrator, OrchestratorError } from '@runtree/orchestration';
 import { acknowledge } from './bus-acknowledgement.js';
-import type { BusOperation } from './bus-names.js';
+import { busNames, type BusNames, type BusOperation } from './bus-names.js';
 import { busOperationCalls } from './bus-operations.js';
-import { busPayloads } from './bus-payloads.js';
+import { busRequestFields } from './bus-payloads.js';
+import { BUS_PREFIX } from './bus-prefix.js';
 import { replyOf, type BusReply } from './bus-reply.js';
 import { refuseUnreadable, UnreadableMessage } from './unreadable-message.js';
 
 /** Serves one bus command, whichever transport brought it: payload check, Orchestrator call, reply, ack. */
 @Injectable()
 export class BusIntake {
-  constructor(private readonly orchestrator: Orchestrator) {}
+  private readonly names: BusNames;
+
+  constructor(
+    private readonly orchestrator: Orchestrator,
+    @Inject(BUS_PREFIX) prefix: string,
+  ) {
+    this.names = busNames(prefix);
+  }
 
   async handle(operation: BusOperation, payload: unknown, context?: BaseRpcContext): Promise<BusReply> {
     // The deserializer could not read the message (command-deserializer.ts): answer why, run nothing.
@@ -23,10 +31,8 @@ export class BusIntake {
   }
 
   private call(operation: BusOperation, payload: unknown): Promise<unknown> {
-    const decoded = decodeInput(busPayloads[operation], payload, { fallback: 'payload' });
+    const decoded = decodeInput(busRequestFields[operation], payload, { fallback: 'request' });
     if (E.isLeft(decoded)) throw OrchestratorError.from(decoded.left);
-    // Each entry of the table takes the payload its own codec decodes.
-    const call = busOperationCalls[operation] as (orchestrator: Orchestrator, payload: unknown) => Promise<unknown>;
-    return call(this.orchestrator, decoded.right);
+    return busOperationCalls[operation]({ orchestrator: this.orchestrator, names: this.names }, decoded.right);
   }
 }

@@ -18,9 +18,15 @@ export const busOperations = [
   'session.close',
   'thread.start',
   'thread.close',
+  'bus.operations',
 ] as const;
 
 export type BusOperation = (typeof busOperations)[number];
+
+/** `run.start` → `runStart`: the handler's method name in Nest's logs, and the operation's id in the AsyncAPI document. */
+export function operationIdOf(operation: BusOperation): string {
+  return operation.replace(/\.(\w)/g, (_, letter: string) => letter.toUpperCase());
+}
 
 /** Every name the bus uses on the brokers, derived from the configured prefix so instances of one deployment meet. */
 export interface BusNames {
@@ -31,8 +37,12 @@ export interface BusNames {
   readonly rabbitmqCommandQueue: string;
   /** Durable RabbitMQ topic exchange events are published to. */
   readonly rabbitmqEventsExchange: string;
-  /** NATS subject and RabbitMQ routing key of an event type. */
-  eventSubject(eventType: string): string;
+  /**
+   * NATS subject and RabbitMQ routing key of an event: `<prefix>.events.<EventType>.<kind>` for a run's
+   * event (the run's kind as a subject token, see `kindToken`), `<prefix>.events.<EventType>` for a
+   * session's or thread's.
+   */
+  eventSubject(eventType: string, runKind?: string): string;
   /** Where the publisher keeps its progress; outside Runtree's `run-`/`session-`/`thread-` streams. */
   readonly publisherCheckpointStream: string;
 }
@@ -43,7 +53,23 @@ export function busNames(prefix: string): BusNames {
     natsQueueGroup: `${prefix}-commands`,
     rabbitmqCommandQueue: `${prefix}.commands`,
     rabbitmqEventsExchange: `${prefix}.events`,
-    eventSubject: (eventType) => `${prefix}.events.${eventType}`,
+    eventSubject: (eventType, runKind) => `${prefix}.events.${eventType}${runKind === undefined ? '' : `.${kindToken(runKind)}`}`,
     publisherCheckpointStream: `runtree-publisher-${prefix}`,
   };
+}
+
+const plainTokenByte = /^[A-Za-z0-9_-]$/;
+
+/**
+ * A kind as one subject token: kinds are free text, but a NATS token or RabbitMQ word must not hold
+ * `.`, `*`, `>`, `#` or spaces. Each UTF-8 byte other than A-Z a-z 0-9 _ - is written `~XX` (hex), so
+ * `code.review` is `code~2Ereview` and the usual kinds (`agent`, `web-search`) stay as they are.
+ */
+export function kindToken(kind: string): string {
+  return [...Buffer.from(kind, 'utf8')]
+    .map((byte) => {
+      const character = String.fromCharCode(byte);
+      return byte < 0x80 && plainTokenByte.test(character) ? character : `~${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    })
+    .join('');
 }

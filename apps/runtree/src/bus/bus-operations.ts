@@ -1,32 +1,40 @@
 import type { Orchestrator } from '@runtree/orchestration';
-import type { BusOperation } from './bus-names.js';
-import type { BusPayload } from './bus-payloads.js';
+import type { BusNames, BusOperation } from './bus-names.js';
+import { busOperationSummaries } from './bus-payloads.js';
+import { ASYNCAPI_PATH } from '../protocol/document-paths.js';
 
-/** The top-level command ids of an operation without other options, as the facade's options. */
-function commandOptions(payload: { commandId?: unknown; correlationId?: unknown; causationId?: unknown }) {
-  return { commandId: payload.commandId, correlationId: payload.correlationId, causationId: payload.causationId };
+/** What an operation is given: its request, read by `busRequestFields` (every field it names, nothing else). */
+type Request = { readonly [key: string]: unknown };
+
+export interface OperationContext {
+  readonly orchestrator: Orchestrator;
+  readonly names: BusNames;
 }
 
-type OperationCall<K extends BusOperation> = (orchestrator: Orchestrator, payload: BusPayload<K>) => Promise<unknown>;
+type OperationCall = (context: OperationContext, request: Request) => Promise<unknown>;
 
-/** What each bus operation asks of the Orchestrator, given its decoded payload. */
-export const busOperationCalls: { readonly [K in BusOperation]: OperationCall<K> } = {
-  'run.start': (orchestrator, p) => orchestrator.startRun(p.options),
-  'run.spawn': (orchestrator, p) => orchestrator.spawn(p.parent, p.options),
-  'run.delegate': (orchestrator, p) => orchestrator.delegate(p.parent, p.task, p.options),
-  'run.cancel': (orchestrator, p) => orchestrator.cancel(p.runId, p.reason, commandOptions(p)),
-  'run.complete': (orchestrator, p) => orchestrator.completeRun(p.runId, p.output, commandOptions(p)),
-  'run.fail': (orchestrator, p) => orchestrator.failRun(p.runId, p.error, commandOptions(p)),
-  'step.start': (orchestrator, p) => orchestrator.startStep(p.runId, p.options),
-  'step.complete': (orchestrator, p) => orchestrator.completeStep(p.runId, p.stepId, p.output, commandOptions(p)),
-  'step.fail': (orchestrator, p) => orchestrator.failStep(p.runId, p.stepId, p.error, commandOptions(p)),
-  'run.status': (orchestrator, p) => orchestrator.status(p.runId),
-  'run.collect': (orchestrator, p) => orchestrator.collect(p.runId, p.options),
-  'run.children': (orchestrator, p) => orchestrator.listChildren(p.parent),
-  'run.await': (orchestrator, p) => orchestrator.await(p.runId, p.timeoutMs),
-  'run.list': (orchestrator, p) => orchestrator.listRuns(p.options),
-  'session.open': (orchestrator, p) => orchestrator.openSession(p.options),
-  'session.close': (orchestrator, p) => orchestrator.closeSession(p.sessionId, commandOptions(p)),
-  'thread.start': (orchestrator, p) => orchestrator.startThread(p.sessionId, p.options),
-  'thread.close': (orchestrator, p) => orchestrator.closeThread(p.threadId, commandOptions(p)),
+/** What each bus operation asks of the Orchestrator: the request's addressed ids and argument, the rest as the options. */
+export const busOperationCalls: { readonly [K in BusOperation]: OperationCall } = {
+  'run.start': ({ orchestrator }, options) => orchestrator.startRun(options),
+  'run.spawn': ({ orchestrator }, { parent, ...options }) => orchestrator.spawn(parent, options),
+  'run.delegate': ({ orchestrator }, { parent, task, ...options }) => orchestrator.delegate(parent, task, options),
+  'run.cancel': ({ orchestrator }, { runId, reason, ...options }) => orchestrator.cancel(runId, reason, options),
+  'run.complete': ({ orchestrator }, { runId, output, ...options }) => orchestrator.completeRun(runId, output, options),
+  'run.fail': ({ orchestrator }, { runId, error, ...options }) => orchestrator.failRun(runId, error, options),
+  'step.start': ({ orchestrator }, { runId, ...options }) => orchestrator.startStep(runId, options),
+  'step.complete': ({ orchestrator }, { runId, stepId, output, ...options }) => orchestrator.completeStep(runId, stepId, output, options),
+  'step.fail': ({ orchestrator }, { runId, stepId, error, ...options }) => orchestrator.failStep(runId, stepId, error, options),
+  'run.status': ({ orchestrator }, { runId }) => orchestrator.status(runId),
+  'run.collect': ({ orchestrator }, { runId, ...options }) => orchestrator.collect(runId, options),
+  'run.children': ({ orchestrator }, { parent }) => orchestrator.listChildren(parent),
+  'run.await': ({ orchestrator }, { runId, timeoutMs }) => orchestrator.await(runId, timeoutMs),
+  'run.list': ({ orchestrator }, options) => orchestrator.listRuns(options),
+  'session.open': ({ orchestrator }, options) => orchestrator.openSession(options),
+  'session.close': ({ orchestrator }, { sessionId, ...options }) => orchestrator.closeSession(sessionId, options),
+  'thread.start': ({ orchestrator }, { sessionId, ...options }) => orchestrator.startThread(sessionId, options),
+  'thread.close': ({ orchestrator }, { threadId, ...options }) => orchestrator.closeThread(threadId, options),
+  'bus.operations': async ({ names }) => ({
+    operations: busOperationSummaries.map(({ operation, summary }) => ({ operation, subject: names.pattern(operation), summary })),
+    asyncapi: ASYNCAPI_PATH,
+  }),
 };

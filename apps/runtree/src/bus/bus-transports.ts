@@ -5,6 +5,7 @@ import { BrokerHealth } from '../ops/index.js';
 import { busNames } from './bus-names.js';
 import { NatsCommandDeserializer, RabbitMqCommandDeserializer } from './command-deserializer.js';
 import { intakeLiveness } from './intake-liveness.js';
+import { NatsReplySerializer } from './nats-reply-serializer.js';
 import { RabbitMqCommandServer } from './rabbitmq-command-server.js';
 
 /**
@@ -42,6 +43,7 @@ export function connectBusTransports(app: INestApplication, config: RuntreeConfi
         reconnectTimeWait: BROKER_RECONNECT_WAIT_MS,
         // Junk gets a reply saying why (with no ERROR line per message), never a run.
         deserializer: new NatsCommandDeserializer(),
+        serializer: new NatsReplySerializer(),
       },
     }, inheritAppConfig);
     brokerHealth.register('nats-intake', intakeLiveness(intake.status));

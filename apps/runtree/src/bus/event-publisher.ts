@@ -7,6 +7,7 @@ import { busNames, type BusNames } from './bus-names.js';
 import type { EventSink } from './event-sink.js';
 import { EVENT_SINKS } from './event-sinks.js';
 import { PublisherCheckpoint } from './publisher-checkpoint.js';
+import { RunKinds } from './run-kinds.js';
 
 /** Runtree's own streams: what the bus publishes. */
 const RUNTREE_STREAM_PREFIXES = ['run-', 'session-', 'thread-'];
@@ -20,7 +21,8 @@ const CHECKPOINT_EVERY_MS = 1_000;
 const RETRY_AFTER_MS = 2_000;
 
 /**
- * Publishes every Runtree event to every configured broker as `<prefix>.events.<EventType>`, from
+ * Publishes every Runtree event to every configured broker as `<prefix>.events.<EventType>.<kind>`
+ * (the run's kind; no kind for a session's or thread's event, see `BusNames.eventSubject`), from
  * one checkpointed subscription to the global log. The checkpoint is saved only once every broker
  * has taken the events before it, so after a crash or a broker failure publication starts again
  * at the checkpoint: at least once and without gaps (subscribers de-duplicate by `eventId`).
@@ -30,6 +32,7 @@ export class EventPublisher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(EventPublisher.name);
   private readonly names: BusNames;
   private readonly checkpoint: PublisherCheckpoint;
+  private readonly runKinds: RunKinds;
   private stopped = false;
   private running: Promise<void> = Promise.resolve();
   private subscription: Subscription | undefined;
@@ -48,6 +51,7 @@ export class EventPublisher implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     this.names = busNames(prefix);
     this.checkpoint = new PublisherCheckpoint(store, this.names.publisherCheckpointStream);
+    this.runKinds = new RunKinds(store);
     for (const sink of sinks) brokerHealth.register(sink.name, () => sink.isAlive());
   }
 
@@ -87,7 +91,8 @@ export class EventPublisher implements OnApplicationBootstrap, OnModuleDestroy {
       for await (const message of this.subscription) {
         if (message.type === 'event') {
           const event = toJournalEntry(message.event);
-          for (const sink of this.sinks) sink.publish(this.names.eventSubject(event.type), event);
+          const subject = this.names.eventSubject(event.type, await this.runKinds.kindOf(event));
+          for (const sink of this.sinks) sink.publish(subject, event);
           this.progress = message.event.position;
           if (++this.unsavedEvents >= CHECKPOINT_EVERY_EVENTS) await this.save();
         } else if (message.type === 'checkpoint') {

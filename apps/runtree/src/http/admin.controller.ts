@@ -21,7 +21,7 @@ export class AdminController {
 
   @Post('clear')
   @HttpCode(HttpStatus.OK)
-  @ApiRoute({ summary: 'Forget the read models and move their checkpoint to the end of the log', status: HttpStatus.OK, result: schemaRef('Ok'), errors: adminErrors })
+  @ApiRoute({ access: 'admin', summary: 'Forget the read models and move their checkpoint to the end of the log', status: HttpStatus.OK, result: schemaRef('Ok'), errors: adminErrors })
   async clear(@CommandBody() body: JsonBody, @Query() query: QueryParams): Promise<Ok> {
     refuseAnyInput(query, body);
     await this.orchestrator.clear();
@@ -30,7 +30,7 @@ export class AdminController {
 
   @Post('rebuild')
   @HttpCode(HttpStatus.OK)
-  @ApiRoute({ summary: 'Replay the whole journal into fresh read models', status: HttpStatus.OK, result: schemaRef('Ok'), errors: adminErrors })
+  @ApiRoute({ access: 'admin', summary: 'Replay the whole journal into fresh read models', status: HttpStatus.OK, result: schemaRef('Ok'), errors: adminErrors })
   async rebuild(@CommandBody() body: JsonBody, @Query() query: QueryParams): Promise<Ok> {
     refuseAnyInput(query, body);
     await this.orchestrator.rebuild();

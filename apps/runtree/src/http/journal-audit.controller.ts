@@ -1,21 +1,16 @@
 import { Controller, Get, HttpStatus, Param, Query, Res } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import { endOf, exportedLines, journalOfLines, serializeEnd, serializeLine, verifyJournal, type Problem } from '@runtree/journal-audit';
+import { endOf, exportedLines, journalOfLines, serializeEnd, serializeLine, verifyJournal } from '@runtree/journal-audit';
 import { Orchestrator, schemaRegistry } from '@runtree/orchestration';
+import type * as t from 'io-ts';
+import { JournalVerificationCodec } from '../protocol/api-shapes.js';
 import { ApiRoute } from './api-route.decorator.js';
 import type { HttpResponse } from './express-types.js';
 import { NDJSON } from './journal.controller.js';
 import { schemaRef } from './openapi-schemas.js';
 import { allowOnlyQueryKeys, booleanQueryParam, type QueryParams } from './query-params.js';
 
-export interface JournalVerification {
-  readonly runId: string;
-  readonly tree: boolean;
-  readonly ok: boolean;
-  readonly eventCount: number;
-  readonly streamCount: number;
-  readonly problems: readonly Pick<Problem, 'where' | 'message'>[];
-}
+export type JournalVerification = t.TypeOf<typeof JournalVerificationCodec>;
 
 const treeQuery = { name: 'tree', required: false, enum: ['true', 'false'], description: "Default false: the run's own journal; true: its whole tree's, in commit order" } as const;
 
@@ -35,8 +30,9 @@ export class JournalAuditController {
   @ApiRoute({
     summary: 'The journal export (NDJSON: one event a line, then the end record), the file `runtree journal verify` checks',
     status: HttpStatus.OK,
-    result: { type: 'string', description: 'NDJSON lines: { stream, revision, position, type, eventId, created, data, metadata, hash }, then { end }' },
-    resultTypes: [NDJSON],
+    result: { type: 'object' },
+    // NDJSON is a sequence: its schema is that of each line.
+    resultContent: { [NDJSON]: { type: 'object', description: 'An event { stream, revision, position, type, eventId, created, data, metadata, hash }; the last line is the end record { end }' } },
     errors: [HttpStatus.NOT_FOUND],
   })
   async export(@Param('runId') runId: string, @Query() query: QueryParams, @Res() response: HttpResponse): Promise<void> {

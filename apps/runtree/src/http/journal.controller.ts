@@ -38,7 +38,14 @@ export class JournalController {
       'Or a server-sent-event tail (id: revision, event: type, data: JournalEntry).',
     status: HttpStatus.OK,
     result: schemaRef('JournalEntry'),
-    resultTypes: [NDJSON, EVENT_STREAM],
+    // NDJSON is a sequence: its schema is that of each line. The event stream is text whose `data:` lines each hold a JournalEntry.
+    resultContent: {
+      [NDJSON]: schemaRef('JournalEntry'),
+      [EVENT_STREAM]: { type: 'string', description: 'Server-sent events: `id: <revision>`, `event: <type>`, `data: <JournalEntry as JSON>`' },
+    },
+    resultHeaders: {
+      Link: { description: 'With more entries: `<url>; rel="next"`, the URL of the next page', schema: { type: 'string' } },
+    },
     errors: [HttpStatus.NOT_FOUND, HttpStatus.TOO_MANY_REQUESTS],
   })
   async journal(@Param('runId') runId: string, @Query() query: QueryParams, @Req() request: HttpRequest, @Res() response: HttpResponse): Promise<void> {

@@ -25,7 +25,7 @@ export class TreeController {
       'then `run` again for each run of the tree that changes or is new. `failed` ends it when the store fails: read it again.',
     status: HttpStatus.OK,
     result: schemaRef('ListedRun'),
-    resultTypes: [EVENT_STREAM],
+    resultContent: { [EVENT_STREAM]: { type: 'string', description: 'Server-sent events: `run` (data: a ListedRun), `ready` ({ rootRunId, runCount }), `failed`' } },
     errors: [HttpStatus.NOT_FOUND, HttpStatus.TOO_MANY_REQUESTS],
   })
   async tree(@Param('runId') runId: string, @Query() query: QueryParams, @Req() request: HttpRequest, @Res() response: HttpResponse): Promise<void> {

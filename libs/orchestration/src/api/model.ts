@@ -1,161 +1,200 @@
+import * as t from 'io-ts';
 import type { JsonValue } from '@runtree/event-store';
+import { JsonObjectCodec, JsonValueCodec } from '../events/json.codec.js';
+import { describedAs, documented } from '../validation/schema-annotation.js';
 
-/** Only `running` is not terminal. */
-export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
-export type StepStatus = RunStatus;
-export type Relation = 'spawned' | 'delegated';
-export type Substrate = 'run' | 'session' | 'thread' | 'session_thread';
+// The results of the API, written once as codecs: the TypeScript types below, the OpenAPI and the
+// AsyncAPI documents are derived from them (see validation/json-schema.ts).
+
 export type JsonObject = { [key: string]: JsonValue };
 
-export interface Run {
-  readonly runId: string;
-  readonly kind: string;
-  readonly status: RunStatus;
-  readonly input?: JsonValue;
-  readonly output?: JsonValue;
-  readonly error?: JsonValue;
-  readonly cancelReason?: JsonValue;
-  readonly sessionId?: string;
-  readonly threadId?: string;
-  /** The caller's metadata, plus `orchestrator` (the lineage) for a child run. */
-  readonly metadata: JsonObject;
-  /** Present on a child run. */
-  readonly parentRunId?: string;
-  readonly relation?: Relation;
-  readonly substrate?: Substrate;
-  /** ISO-8601. */
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  /** Revision of the run's stream (`run-<runId>`) this view reflects. */
-  readonly revision: string;
-}
+const timestamp = describedAs(new t.Type<string, string, unknown>('timestamp', t.string.is, t.string.validate, t.identity), {
+  type: 'string',
+  format: 'date-time',
+});
+
+/** Only `running` is not terminal. */
+export const RunStatusCodec = t.keyof({ running: null, completed: null, failed: null, cancelled: null });
+export const RelationValueCodec = t.keyof({ spawned: null, delegated: null });
+export const SubstrateValueCodec = t.keyof({ run: null, session: null, thread: null, session_thread: null });
+const OpenOrClosedCodec = t.keyof({ open: null, closed: null });
+
+export type RunStatus = t.TypeOf<typeof RunStatusCodec>;
+export type StepStatus = RunStatus;
+export type Relation = t.TypeOf<typeof RelationValueCodec>;
+export type Substrate = t.TypeOf<typeof SubstrateValueCodec>;
+
+const revision = documented(t.string, "Revision of the run's stream (`run-<runId>`) this view reflects");
+
+const runSummaryRequired = { runId: t.string, kind: t.string, status: RunStatusCodec, createdAt: timestamp, updatedAt: timestamp, revision };
+/** Present on a child run. */
+const runSummaryOptional = { sessionId: t.string, threadId: t.string, parentRunId: t.string, relation: RelationValueCodec, substrate: SubstrateValueCodec };
+
+export const RunCodec = t.readonly(
+  t.intersection([
+    t.type({ ...runSummaryRequired, metadata: documented(JsonObjectCodec, "The caller's metadata, plus `orchestrator` (the lineage) for a child run") }),
+    t.partial({ ...runSummaryOptional, input: JsonValueCodec, output: JsonValueCodec, error: JsonValueCodec, cancelReason: JsonValueCodec }),
+  ]),
+  'Run',
+);
+export type Run = t.TypeOf<typeof RunCodec>;
 
 /** A run without its payloads (`metadata`, `input`, `output`, `error`, `cancelReason`). */
 export type RunSummary = Omit<Run, 'metadata' | 'input' | 'output' | 'error' | 'cancelReason'>;
 
 /** A run as `listRuns` gives it: the payloads asked for with `include`, no others. */
-export type ListedRun = RunSummary & Partial<Pick<Run, 'metadata' | 'input' | 'output' | 'error' | 'cancelReason'>>;
+export const ListedRunCodec = t.readonly(
+  t.intersection([
+    t.type(runSummaryRequired),
+    t.partial({
+      ...runSummaryOptional,
+      metadata: documented(JsonObjectCodec, 'Only with include=metadata'),
+      input: documented(JsonValueCodec, 'Only with include=input'),
+      output: documented(JsonValueCodec, 'Only with include=output'),
+      error: documented(JsonValueCodec, 'Only with include=output'),
+      cancelReason: documented(JsonValueCodec, 'Only with include=output'),
+    }),
+  ]),
+  'ListedRun',
+);
+export type ListedRun = t.TypeOf<typeof ListedRunCodec>;
 
 /** One page of `listRuns`, newest first. */
-export interface RunPage {
-  readonly runs: ListedRun[];
-  /** Present when more runs follow: pass it as `cursor` for the next page. */
-  readonly nextCursor?: string;
-}
+export const RunPageCodec = t.readonly(
+  t.intersection([
+    t.type({ runs: t.array(ListedRunCodec) }),
+    /** Present when more runs follow: pass it as `cursor` for the next page. */
+    t.partial({ nextCursor: documented(t.string, 'Present when more runs follow: the `cursor` of the next page') }),
+  ]),
+  'RunPage',
+);
+export type RunPage = t.TypeOf<typeof RunPageCodec>;
 
-export interface Step {
-  readonly stepId: string;
-  readonly runId: string;
-  readonly name: string;
-  readonly kind: string;
-  readonly status: StepStatus;
-  readonly input?: JsonValue;
-  readonly output?: JsonValue;
-  readonly error?: JsonValue;
-  readonly startedAt: string;
-  readonly updatedAt: string;
-}
+export const StepCodec = t.readonly(
+  t.intersection([
+    t.type({ stepId: t.string, runId: t.string, name: t.string, kind: t.string, status: RunStatusCodec, startedAt: timestamp, updatedAt: timestamp }),
+    t.partial({ input: JsonValueCodec, output: JsonValueCodec, error: JsonValueCodec }),
+  ]),
+  'Step',
+);
+export type Step = t.TypeOf<typeof StepCodec>;
 
-export interface Session {
-  readonly sessionId: string;
-  readonly metadata: JsonObject;
-  readonly status: 'open' | 'closed';
-  readonly ownerRunId?: string;
-  readonly createdAt: string;
-}
+export const SessionCodec = t.readonly(
+  t.intersection([t.type({ sessionId: t.string, metadata: JsonObjectCodec, status: OpenOrClosedCodec, createdAt: timestamp }), t.partial({ ownerRunId: t.string })]),
+  'Session',
+);
+export type Session = t.TypeOf<typeof SessionCodec>;
 
-export interface Thread {
-  readonly threadId: string;
-  readonly sessionId: string;
-  readonly name?: string;
-  readonly metadata: JsonObject;
-  readonly status: 'open' | 'closed';
-  readonly createdAt: string;
-}
+export const ThreadCodec = t.readonly(
+  t.intersection([
+    t.type({ threadId: t.string, sessionId: t.string, metadata: JsonObjectCodec, status: OpenOrClosedCodec, createdAt: timestamp }),
+    t.partial({ name: t.string }),
+  ]),
+  'Thread',
+);
+export type Thread = t.TypeOf<typeof ThreadCodec>;
 
 /** The lineage record of a child. */
-export interface Link {
-  readonly parentRunId: string;
-  readonly childRunId: string;
-  readonly relation: Relation;
-  readonly substrate: Substrate;
-  /** The caller's metadata as given. */
-  readonly metadata: JsonObject;
-  readonly task?: JsonValue;
-  readonly childSessionId?: string;
-  readonly childThreadId?: string;
-  readonly ownsSession: boolean;
-  readonly stopSessionOnCancel: boolean;
-  /** Order of creation under the parent, from 0. */
-  readonly sequence: number;
-  readonly createdAt: string;
-}
+export const LinkCodec = t.readonly(
+  t.intersection([
+    t.type({
+      parentRunId: t.string,
+      childRunId: t.string,
+      relation: RelationValueCodec,
+      substrate: SubstrateValueCodec,
+      metadata: documented(JsonObjectCodec, "The caller's metadata as given"),
+      ownsSession: t.boolean,
+      stopSessionOnCancel: t.boolean,
+      sequence: documented(t.number, 'Order of creation under the parent, from 0'),
+      createdAt: timestamp,
+    }),
+    t.partial({ task: JsonValueCodec, childSessionId: t.string, childThreadId: t.string }),
+  ]),
+  'Link',
+);
+export type Link = t.TypeOf<typeof LinkCodec>;
 
-export interface Child {
-  readonly relation: Relation;
-  readonly substrate: Substrate;
-  readonly parentRunId: string;
-  readonly run: Run;
-  readonly metadata: JsonObject;
-  readonly task?: JsonValue;
-  readonly sessionId?: string;
-  readonly threadId?: string;
-  readonly ownsSession?: boolean;
-  readonly stopSessionOnCancel?: boolean;
-  /** The thread record, when one was started or resumed for the child. */
-  readonly thread?: Thread;
-}
+export const ChildCodec = t.readonly(
+  t.intersection([
+    t.type({ relation: RelationValueCodec, substrate: SubstrateValueCodec, parentRunId: t.string, run: RunCodec, metadata: JsonObjectCodec }),
+    t.partial({
+      task: JsonValueCodec,
+      sessionId: t.string,
+      threadId: t.string,
+      ownsSession: t.boolean,
+      stopSessionOnCancel: t.boolean,
+      /** The thread record, when one was started or resumed for the child. */
+      thread: ThreadCodec,
+    }),
+  ]),
+  'Child',
+);
+export type Child = t.TypeOf<typeof ChildCodec>;
 
-export interface ChildStatus {
-  readonly run: Run;
-  readonly stepCount: number;
-  readonly activeStepCount: number;
-  readonly childCount: number;
-  readonly activeChildCount: number;
-  readonly awaitable: boolean;
-  readonly relation?: Relation;
-  readonly parentRunId?: string;
-  readonly substrate?: Substrate;
-  readonly sessionId?: string;
-  readonly threadId?: string;
-  readonly metadata?: JsonObject;
-  readonly task?: JsonValue;
-}
+export const ChildStatusCodec = t.readonly(
+  t.intersection([
+    t.type({ run: RunCodec, stepCount: t.number, activeStepCount: t.number, childCount: t.number, activeChildCount: t.number, awaitable: t.boolean }),
+    t.partial({
+      relation: RelationValueCodec,
+      parentRunId: t.string,
+      substrate: SubstrateValueCodec,
+      sessionId: t.string,
+      threadId: t.string,
+      metadata: JsonObjectCodec,
+      task: JsonValueCodec,
+    }),
+  ]),
+  'ChildStatus',
+);
+export type ChildStatus = t.TypeOf<typeof ChildStatusCodec>;
 
-export interface JournalEntry {
-  readonly eventId: string;
-  readonly type: string;
-  readonly streamName: string;
-  readonly revision: string;
-  /** `commit/prepare` of the global log. */
-  readonly position: string;
-  readonly data: JsonValue;
-  readonly metadata: JsonValue;
-  readonly created: string;
-}
+export const JournalEntryCodec = t.readonly(
+  t.type({
+    eventId: t.string,
+    type: t.string,
+    streamName: t.string,
+    revision: t.string,
+    position: documented(t.string, '`commit/prepare` of the global log'),
+    data: JsonValueCodec,
+    metadata: JsonValueCodec,
+    created: timestamp,
+  }),
+  'JournalEntry',
+);
+export type JournalEntry = t.TypeOf<typeof JournalEntryCodec>;
 
-export interface CollectResult {
-  readonly run: Run;
-  readonly children: Child[];
-  readonly link?: Link;
-  readonly steps?: Step[];
-  /** Depth-first pre-order; siblings oldest first. */
-  readonly descendants?: Child[];
-  /** Merged in global commit order. */
-  readonly journal?: JournalEntry[];
-}
+export const CollectResultCodec = t.readonly(
+  t.intersection([
+    t.type({ run: RunCodec, children: t.array(ChildCodec) }),
+    t.partial({
+      link: LinkCodec,
+      steps: t.array(StepCodec),
+      /** Depth-first pre-order; siblings oldest first. */
+      descendants: t.array(ChildCodec),
+      /** Merged in global commit order. */
+      journal: t.array(JournalEntryCodec),
+    }),
+  ]),
+  'CollectResult',
+);
+export type CollectResult = t.TypeOf<typeof CollectResultCodec>;
 
 /** A run that is still running when the timeout passes rejects with code `timeout` instead. */
-export interface AwaitResult {
-  readonly status: Exclude<RunStatus, 'running'>;
-  readonly run: Run;
-  readonly output?: JsonValue;
-  readonly error?: JsonValue;
-  readonly cancelReason?: JsonValue;
-}
+export const AwaitResultCodec = t.readonly(
+  t.intersection([
+    t.type({ status: t.keyof({ completed: null, failed: null, cancelled: null }), run: RunCodec }),
+    t.partial({ output: JsonValueCodec, error: JsonValueCodec, cancelReason: JsonValueCodec }),
+  ]),
+  'AwaitResult',
+);
+export type AwaitResult = t.TypeOf<typeof AwaitResultCodec>;
 
-export interface CancelResult {
-  readonly runId: string;
-  /** The runs this call moved to `cancelled`, descendants before their ancestors. Empty when nothing was running. */
-  readonly cancelled: string[];
-}
+export const CancelResultCodec = t.readonly(
+  t.type({
+    runId: t.string,
+    /** The runs this call moved to `cancelled`, descendants before their ancestors. Empty when nothing was running. */
+    cancelled: documented(t.array(t.string), 'The runs this call cancelled, descendants before their ancestors'),
+  }),
+  'CancelResult',
+);
+export type CancelResult = t.TypeOf<typeof CancelResultCodec>;

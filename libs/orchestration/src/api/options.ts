@@ -1,60 +1,26 @@
-import type { JsonValue } from '@runtree/event-store';
+import type * as t from 'io-ts';
 import type { JsonObject } from './model.js';
+import type { InputCodecs } from '../validation/option-codecs.js';
+
+// The options of the API are the types of their codecs (validation/option-codecs.ts), where each
+// shape is written once; only the unions the codecs are declared with are written here.
+
+type OptionsOf<K extends keyof InputCodecs> = Readonly<t.TypeOf<InputCodecs[K]>>;
 
 /** Every command may carry a `commandId`: the same command sent twice appends nothing the second time. */
-export interface CommandOptions {
-  readonly commandId?: string;
-  readonly correlationId?: string;
-  readonly causationId?: string;
-}
-
-export interface StartRunOptions extends CommandOptions {
-  readonly runId?: string;
-  readonly kind?: string;
-  readonly input?: JsonValue;
-  readonly metadata?: JsonObject;
-  readonly sessionId?: string;
-  readonly threadId?: string;
-}
+export type CommandOptions = OptionsOf<'command'>;
+export type StartRunOptions = OptionsOf<'startRun'>;
 
 export type SessionTarget = 'inherit' | 'none' | string | { readonly open: { readonly metadata?: JsonObject }; readonly stopOnCancel?: boolean };
 export type ThreadTarget = 'inherit' | 'none' | string | { readonly threadId: string } | { readonly start: { readonly name?: string; readonly metadata?: JsonObject } };
 
-export interface SpawnOptions extends CommandOptions {
-  readonly runId?: string;
-  readonly kind?: string;
-  readonly input?: JsonValue;
-  readonly metadata?: JsonObject;
-  readonly session?: SessionTarget;
-  readonly thread?: ThreadTarget;
-}
-
+export type SpawnOptions = OptionsOf<'spawn'>;
 /** `input` is refused: the task is the input. */
-export type DelegateOptions = Omit<SpawnOptions, 'input'>;
-
-export interface CollectOptions {
-  readonly includeSteps?: boolean;
-  readonly includeJournal?: boolean;
-  readonly includeDescendants?: boolean;
-}
-
-export interface OpenSessionOptions extends CommandOptions {
-  readonly sessionId?: string;
-  readonly metadata?: JsonObject;
-}
-
-export interface StartThreadOptions extends CommandOptions {
-  readonly threadId?: string;
-  readonly name?: string;
-  readonly metadata?: JsonObject;
-}
-
-export interface StartStepOptions extends CommandOptions {
-  readonly stepId?: string;
-  readonly name?: string;
-  readonly kind?: string;
-  readonly input?: JsonValue;
-}
+export type DelegateOptions = OptionsOf<'delegate'>;
+export type CollectOptions = OptionsOf<'collect'>;
+export type OpenSessionOptions = OptionsOf<'openSession'>;
+export type StartThreadOptions = OptionsOf<'startThread'>;
+export type StartStepOptions = OptionsOf<'startStep'>;
 
 /** A run id, or a run object carrying `runId`. */
 export type ParentRef = string | { readonly runId: string };
@@ -62,22 +28,9 @@ export type ParentRef = string | { readonly runId: string };
 /** Payloads `listRuns` can add to each run; `output` brings `error` and `cancelReason` too. */
 export type ListInclude = 'metadata' | 'input' | 'output';
 
-/** Filters of `listRuns`: every one optional, all of them must match. */
-export interface ListRunsOptions {
-  readonly status?: 'running' | 'completed' | 'failed' | 'cancelled';
-  readonly kind?: string;
-  /** Direct children of this run. */
-  readonly parentRunId?: string;
-  /** This root run and every descendant of it. */
-  readonly rootRunId?: string;
-  readonly sessionId?: string;
-  readonly threadId?: string;
-  /** ISO-8601 timestamps, exclusive. */
-  readonly createdAfter?: string;
-  readonly createdBefore?: string;
-  /** Default 100, at most the `maxListLimit` validation limit. */
-  readonly limit?: number;
-  /** `nextCursor` of the previous page. */
-  readonly cursor?: string;
-  readonly include?: readonly ListInclude[];
-}
+/**
+ * Filters of `listRuns`: every one optional, all of them must match. Timestamps are exclusive; `limit`
+ * defaults to 100. The codec decodes `cursor` (the `nextCursor` of the previous page) to its key, so
+ * the caller's side of it is stated here.
+ */
+export type ListRunsOptions = Omit<OptionsOf<'listRuns'>, 'cursor' | 'include'> & { readonly cursor?: string; readonly include?: readonly ListInclude[] };

@@ -1,10 +1,11 @@
 import * as t from 'io-ts';
 import { isRight } from 'fp-ts/lib/Either.js';
 import type { ErrorCode } from '../api/errors.js';
+import { describedAs, type JsonSchema } from './schema-annotation.js';
 
-/** Builds a codec from its validation alone; `is` follows from it. */
-export function codecFromValidate<A>(name: string, validate: t.Validate<unknown, A>): t.Type<A, A, unknown> {
-  return new t.Type<A, A, unknown>(name, (u): u is A => isRight(validate(u, [])), validate, t.identity);
+/** Builds a codec from its validation alone; `is` follows from it. `schema` is what the documents say it accepts. */
+export function codecFromValidate<A>(name: string, validate: t.Validate<unknown, A>, schema: JsonSchema): t.Type<A, A, unknown> {
+  return describedAs(new t.Type<A, A, unknown>(name, (u): u is A => isRight(validate(u, [])), validate, t.identity), schema);
 }
 
 /**
@@ -15,7 +16,7 @@ export function codecFromValidate<A>(name: string, validate: t.Validate<unknown,
 export class CodedType<A> extends t.Type<A, A, unknown> {
   constructor(
     readonly code: ErrorCode,
-    inner: t.Decoder<unknown, A>,
+    readonly inner: t.Decoder<unknown, A>,
   ) {
     super(
       inner.name,
@@ -41,9 +42,21 @@ export interface Branch<A> {
  * branch the caller meant (e.g. `{ open: { metadata: [] } }` fails on `open.metadata`)
  * instead of from every alternative at once.
  */
-export function oneOf<A>(name: string, branches: readonly Branch<A>[], expected: string): t.Type<A, A, unknown> {
-  return codecFromValidate(name, (u, c) => {
-    const branch = branches.find((candidate) => candidate.matches(u));
-    return branch === undefined ? t.failure(u, c, expected) : branch.codec.validate(u, t.appendContext(c, '', branch.codec, u));
-  });
+export class OneOfType<A> extends t.Type<A, A, unknown> {
+  constructor(
+    name: string,
+    /** Readable so the JSON Schema of the union lists each branch. */
+    readonly branches: readonly Branch<A>[],
+    readonly expected: string,
+  ) {
+    const validate: t.Validate<unknown, A> = (u, c) => {
+      const branch = branches.find((candidate) => candidate.matches(u));
+      return branch === undefined ? t.failure(u, c, expected) : branch.codec.validate(u, t.appendContext(c, '', branch.codec, u));
+    };
+    super(name, (u): u is A => isRight(validate(u, [])), validate, t.identity);
+  }
+}
+
+export function oneOf<A>(name: string, branches: readonly Branch<A>[], expected: string): OneOfType<A> {
+  return new OneOfType(name, branches, expected);
 }

@@ -7,3 +7,6 @@ export { fieldPath } from './field-path.js';
 export { coded, codecFromValidate, oneOf } from './coded-codec.js';
 export { booleanCodec, idCodec, labelCodec, nonNegativeIntegerCodec } from './scalar-codecs.js';
 export { metadataCodec, payloadCodec } from './json-codec.js';
+export { jsonSchemaOf, type JsonSchema, type SchemaNaming } from './json-schema.js';
+export { describedAs, documented } from './schema-annotation.js';
+export { inputCodecs, type InputCodecs } from './option-codecs.js';

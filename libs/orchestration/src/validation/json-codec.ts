@@ -73,6 +73,9 @@ function jsonCodec<A extends JsonValue>(name: string, rules: JsonRules): t.Type<
     const bytes = Buffer.byteLength(JSON.stringify(copy), 'utf8');
     if (bytes > rules.maxBytes) return t.failure(u, c, `is ${bytes} bytes as JSON, over ${rules.limitName} (${rules.maxBytes})`);
     return t.success(copy as A);
+  }, {
+    ...(rules.objectOnly ? { type: 'object' } : {}),
+    description: `${rules.objectOnly ? 'A JSON object' : 'Any JSON value'} of at most ${rules.maxBytes} bytes (${rules.limitName})`,
   });
 }
 

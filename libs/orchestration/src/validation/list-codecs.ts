@@ -6,6 +6,7 @@ import type { ValidationLimits } from './validation-limits.js';
 
 export const runStatusCodec = codecFromValidate<'running' | 'completed' | 'failed' | 'cancelled'>('a run status', (u, c) =>
   u === 'running' || u === 'completed' || u === 'failed' || u === 'cancelled' ? t.success(u) : t.failure(u, c, 'must be one of running, completed, failed, cancelled'),
+  { type: 'string', enum: ['running', 'completed', 'failed', 'cancelled'] },
 );
 
 /** A date (`2026-12-01`) or a date-time with `Z` or an offset; the result is normalised to UTC (`toISOString()`). */
@@ -23,13 +24,14 @@ export const timestampCodec = codecFromValidate<string>('an ISO-8601 timestamp',
   const parts = isoTimestamp.exec(u);
   const time = parts !== null && isCalendarDate(Number(parts[1]), Number(parts[2]), Number(parts[3])) ? Date.parse(u) : Number.NaN;
   return Number.isNaN(time) ? t.failure(u, c, 'must be an ISO-8601 timestamp such as 2026-12-01T10:00:00Z') : t.success(new Date(time).toISOString());
-});
+}, { type: 'string', pattern: isoTimestamp.source, description: 'A date (2026-12-01) or a date-time with Z or an offset' });
 
 export function listLimitCodec(limits: ValidationLimits): t.Type<number, number, unknown> {
   return codecFromValidate('a page size', (u, c) =>
     typeof u === 'number' && Number.isSafeInteger(u) && u >= 1 && u <= limits.maxListLimit
       ? t.success(u)
       : t.failure(u, c, `must be an integer from 1 to ${limits.maxListLimit} (maxListLimit)`),
+    { type: 'integer', minimum: 1, maximum: limits.maxListLimit },
   );
 }
 
@@ -40,7 +42,7 @@ export const includeCodec = codecFromValidate<ListInclude[]>('payloads to includ
   const unknown = u.find((item) => !includes.includes(item as ListInclude));
   if (unknown !== undefined) return t.failure(u, c, `may only name ${includes.join(', ')} (got ${JSON.stringify(unknown)})`);
   return t.success([...new Set(u as ListInclude[])]);
-});
+}, { type: 'array', items: { type: 'string', enum: [...includes] } });
 
 const CURSOR_VERSION = 1;
 
@@ -66,4 +68,4 @@ export const cursorCodec = codecFromValidate<number>('a cursor', (u, c) => {
   if (typeof u !== 'string') return t.failure(u, c, `must be the nextCursor of a previous page, not ${describeType(u)}`);
   const key = decodeCursor(u);
   return key === undefined ? t.failure(u, c, 'is not a cursor of a previous page (pass nextCursor as it was given)') : t.success(key);
-});
+}, { type: 'string', description: 'The nextCursor of a previous page' });

@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 import { codecFromValidate } from './coded-codec.js';
 import { describeType } from './object-codec.js';
+import type { JsonSchema } from './schema-annotation.js';
 import type { ValidationLimits } from './validation-limits.js';
 
 /** Characters an id may hold: ids become stream names (`run-<id>`) and must stay valid on every store. */
@@ -25,7 +26,11 @@ export function idCodec(limits: ValidationLimits): t.Type<string, string, unknow
       return t.failure(u, c, `may only hold letters A-Z a-z, digits and . _ : @ - (found ${JSON.stringify(bad)})`);
     }
     return t.success(u);
-  });
+  }, idSchema(limits));
+}
+
+function idSchema(limits: ValidationLimits): JsonSchema {
+  return { type: 'string', minLength: 1, maxLength: limits.maxIdLength, pattern: idPattern.source };
 }
 
 /** Ids of sessions and threads a caller creates: also refuses the target keywords. */
@@ -33,6 +38,7 @@ export function substrateIdCodec(limits: ValidationLimits): t.Type<string, strin
   const id = idCodec(limits);
   return codecFromValidate('a session or thread id', (u, c) =>
     (targetKeywords as readonly unknown[]).includes(u) ? t.failure(u, c, `must not be ${JSON.stringify(u)}, a reserved target keyword`) : id.validate(u, c),
+    { ...idSchema(limits), not: { enum: [...targetKeywords] } },
   );
 }
 
@@ -44,7 +50,7 @@ export function labelCodec(limits: ValidationLimits): t.Type<string, string, unk
     const length = countCodePoints(u, limits.maxLabelLength + 1);
     if (length > limits.maxLabelLength) return t.failure(u, c, `is over maxLabelLength (${limits.maxLabelLength} characters)`);
     return t.success(u);
-  });
+  }, { type: 'string', minLength: 1, maxLength: limits.maxLabelLength });
 }
 
 /** Counts code points, stopping at `stopAt` so a huge string costs no more than the limit. */
@@ -56,10 +62,12 @@ function countCodePoints(text: string, stopAt: number): number {
 
 export const booleanCodec = codecFromValidate<boolean>('a boolean', (u, c) =>
   typeof u === 'boolean' ? t.success(u) : t.failure(u, c, `must be true or false, not ${describeType(u)}`),
+  { type: 'boolean' },
 );
 
 export const nonNegativeIntegerCodec = codecFromValidate<number>('a non-negative integer', (u, c) =>
   typeof u === 'number' && Number.isSafeInteger(u) && u >= 0 ? t.success(u + 0) /* -0 becomes 0 */ : t.failure(u, c, 'must be a non-negative integer'),
+  { type: 'integer', minimum: 0 },
 );
 
 /** Milliseconds: a non-negative integer number (transports turn their strings into numbers first). */
@@ -71,5 +79,5 @@ export function timeoutCodec(limits: ValidationLimits): t.Type<number, number, u
     }
     if (value > limits.maxTimeoutMs) return t.failure(u, c, `must be at most ${limits.maxTimeoutMs} ms (maxTimeoutMs)`);
     return t.success(value + 0); // -0 becomes 0
-  });
+  }, { type: 'integer', minimum: 0, maximum: limits.maxTimeoutMs, description: 'Milliseconds' });
 }

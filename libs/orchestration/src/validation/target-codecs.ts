@@ -19,7 +19,10 @@ const hasOwnKey =
 
 /** `'inherit'`, `'none'`, or else an id: the keywords are never read as ids. */
 function keywordOrId(id: t.Type<string, string, unknown>): t.Type<string, string, unknown> {
-  return codecFromValidate('a keyword or an id', (u, c) => ((targetKeywords as readonly unknown[]).includes(u) ? t.success(u as string) : id.validate(u, c)));
+  return codecFromValidate('a keyword or an id', (u, c) => ((targetKeywords as readonly unknown[]).includes(u) ? t.success(u as string) : id.validate(u, c)), {
+    type: 'string',
+    description: "'inherit', 'none' or an id",
+  });
 }
 
 /** `'inherit' | 'none' | <session id> | { open: { metadata? }, stopOnCancel? }`; every failure is `invalid_session_target`. */
