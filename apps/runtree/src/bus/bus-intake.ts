@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { BaseRpcContext } from '@nestjs/microservices';
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeInput, Orchestrator, OrchestratorError } from '@runtree/orchestration';
+import { decodeInput, Orchestrator, OrchestratorError, uncheckedInput, type UncheckedOrchestratorApi } from '@runtree/orchestration';
 import { acknowledge } from './bus-acknowledgement.js';
 import type { BusOperation } from './bus-names.js';
 import { busOperationCalls } from './bus-operations.js';
@@ -12,7 +12,12 @@ import { refuseUnreadable, UnreadableMessage } from './unreadable-message.js';
 /** Serves one bus command, whichever transport brought it: payload check, Orchestrator call, reply, ack. */
 @Injectable()
 export class BusIntake {
-  constructor(private readonly orchestrator: Orchestrator) {}
+  /** Payloads reach the facade undecoded: its codecs check them. */
+  private readonly orchestrator: UncheckedOrchestratorApi;
+
+  constructor(orchestrator: Orchestrator) {
+    this.orchestrator = uncheckedInput(orchestrator);
+  }
 
   async handle(operation: BusOperation, payload: unknown, context?: BaseRpcContext): Promise<BusReply> {
     // The deserializer could not read the message (command-deserializer.ts): answer why, run nothing.
@@ -26,7 +31,7 @@ export class BusIntake {
     const decoded = decodeInput(busPayloads[operation], payload, { fallback: 'payload' });
     if (E.isLeft(decoded)) throw OrchestratorError.from(decoded.left);
     // Each entry of the table takes the payload its own codec decodes.
-    const call = busOperationCalls[operation] as (orchestrator: Orchestrator, payload: unknown) => Promise<unknown>;
+    const call = busOperationCalls[operation] as (orchestrator: UncheckedOrchestratorApi, payload: unknown) => Promise<unknown>;
     return call(this.orchestrator, decoded.right);
   }
 }

@@ -1,4 +1,4 @@
-import type { Orchestrator } from '@runtree/orchestration';
+import type { UncheckedOrchestratorApi } from '@runtree/orchestration';
 import type { BusOperation } from './bus-names.js';
 import type { BusPayload } from './bus-payloads.js';
 
@@ -7,7 +7,7 @@ function commandOptions(payload: { commandId?: unknown; correlationId?: unknown;
   return { commandId: payload.commandId, correlationId: payload.correlationId, causationId: payload.causationId };
 }
 
-type OperationCall<K extends BusOperation> = (orchestrator: Orchestrator, payload: BusPayload<K>) => Promise<unknown>;
+type OperationCall<K extends BusOperation> = (orchestrator: UncheckedOrchestratorApi, payload: BusPayload<K>) => Promise<unknown>;
 
 /** What each bus operation asks of the Orchestrator, given its decoded payload. */
 export const busOperationCalls: { readonly [K in BusOperation]: OperationCall<K> } = {
