@@ -12,6 +12,8 @@ import { runTool, succeeded } from '../packages/tools.js';
  */
 const SOURCES = ['package.json', 'nest-cli.json', 'tsconfig.json', 'tsconfig.build.json', 'apps', 'libs', 'bin'];
 const BUILD_TIMEOUT_MS = 300_000;
+/** npx and a Node start-up each time: seconds on a loaded 2-core machine. */
+const RUN_TIMEOUT_MS = 120_000;
 /** Over the 64 KiB a pipe buffers, so the CLI is still writing when `head` goes away. */
 const LARGE_INPUT = { notes: 'x'.repeat(300_000) };
 
@@ -44,7 +46,7 @@ describe('the CLI after npm run build', () => {
   it('runs as npx runtree and prints its version', async () => {
     const result = succeeded(await runtree(['--version']), 'runtree --version');
     expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
-  });
+  }, RUN_TIMEOUT_MS);
 
   it.each([
     [['--help'], ['runtree journal export <runId>', 'runtree tree <runId>', 'runtree runs list', 'runtree --version']],
@@ -56,12 +58,12 @@ describe('the CLI after npm run build', () => {
     const result = succeeded(await runtree(args), `runtree ${args.join(' ')}`);
     for (const text of expected) expect(result.stdout).toContain(text);
     expect(result.stderr).toBe('');
-  });
+  }, RUN_TIMEOUT_MS);
 
   it('says nothing when its reader stops early (export piped into head)', async () => {
     const result = await runTool('sh', ['-c', `npx runtree journal export ${runId} --sqlite ${storePath} | head -c 100`], clone);
     expect(result.stdout).toHaveLength(100);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-  });
+  }, RUN_TIMEOUT_MS);
 });
