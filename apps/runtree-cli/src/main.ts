@@ -3,6 +3,8 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { exitCodes, UsageError, type ExitCode } from './cli-error.js';
 import type { Command } from './command.js';
+import { commandHelp, groupHelp, overallHelp } from './cli-help.js';
+import { cliVersion } from './cli-version.js';
 import { exportCommand } from './export.command.js';
 import { replayCommand } from './replay.command.js';
 import { runsListCommand } from './runs-list.command.js';
@@ -10,18 +12,6 @@ import { treeCommand } from './tree.command.js';
 import { verifyCommand } from './verify.command.js';
 
 const commands: readonly Command[] = [exportCommand, verifyCommand, replayCommand, treeCommand, runsListCommand];
-
-/** Each command's usage, then what it does indented below it: usages differ too much in length for one column. */
-function usage(): string {
-  return [
-    'usage:',
-    ...commands.flatMap((command) => [`  ${command.usage}`, `      ${command.summary}`]),
-    '',
-    'The store is the one the service is configured for (RUNTREE_STORE, RUNTREE_SQLITE_PATH,',
-    'EVENTSTORE_CONNECTION_STRING), or the SQLite file given with --sqlite.',
-    'Exit status: 0 ok, 1 verification failed or differences found, 2 usage or input error.',
-  ].join('\n');
-}
 
 /** `journal export`, `journal verify` and `runs list` are two words; the others one. */
 function findCommand(args: readonly string[]): { command: Command; rest: string[] } {
@@ -32,9 +22,21 @@ function findCommand(args: readonly string[]): { command: Command; rest: string[
   throw new UsageError(args.length === 0 ? 'no command given (runtree --help lists them)' : `unknown command ${args.slice(0, 2).join(' ')} (runtree --help lists them)`);
 }
 
+const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h' || arg === 'help';
+
 async function main(args: readonly string[]): Promise<ExitCode> {
-  if (args[0] === '--help' || args[0] === '-h' || args[0] === 'help') {
-    console.log(usage());
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    console.log(cliVersion());
+    return exitCodes.ok;
+  }
+  if (isHelp(args[0])) {
+    console.log(overallHelp(commands));
+    return exitCodes.ok;
+  }
+  // `runtree journal --help`: a first word that only groups commands.
+  const group = args.length === 2 && isHelp(args[1]) ? groupHelp(commands, args[0]) : undefined;
+  if (group !== undefined) {
+    console.log(group);
     return exitCodes.ok;
   }
   const { command, rest } = findCommand(args);
@@ -45,11 +47,17 @@ async function main(args: readonly string[]): Promise<ExitCode> {
     throw new UsageError(`${error instanceof Error ? error.message : String(error)} (usage: ${command.usage})`);
   }
   if (parsed.values.help === true) {
-    console.log(`usage: ${command.usage}\n  ${command.summary}`);
+    console.log(commandHelp(command));
     return exitCodes.ok;
   }
   return command.run(parsed.values, parsed.positionals);
 }
+
+// A reader that stops early (`runtree journal export … | head`) closes the pipe: stop quietly, as `git log | head` does.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(exitCodes.ok);
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BaseRpcContext } from '@nestjs/microservices';
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeInput, Orchestrator, OrchestratorError } from '@runtree/orchestration';
+import { decodeInput, Orchestrator, OrchestratorError, uncheckedInput, type UncheckedOrchestratorApi } from '@runtree/orchestration';
 import { acknowledge } from './bus-acknowledgement.js';
 import { busNames, type BusNames, type BusOperation } from './bus-names.js';
 import { busOperationCalls } from './bus-operations.js';
@@ -14,11 +14,10 @@ import { refuseUnreadable, UnreadableMessage } from './unreadable-message.js';
 @Injectable()
 export class BusIntake {
   private readonly names: BusNames;
+  private readonly orchestrator: UncheckedOrchestratorApi;
 
-  constructor(
-    private readonly orchestrator: Orchestrator,
-    @Inject(BUS_PREFIX) prefix: string,
-  ) {
+  constructor(orchestrator: Orchestrator, @Inject(BUS_PREFIX) prefix: string) {
+    this.orchestrator = uncheckedInput(orchestrator);
     this.names = busNames(prefix);
   }
 

@@ -1,4 +1,4 @@
-import type { Orchestrator } from '@runtree/orchestration';
+import type { UncheckedOrchestratorApi } from '@runtree/orchestration';
 import type { BusNames, BusOperation } from './bus-names.js';
 import { busOperationSummaries } from './bus-payloads.js';
 import { ASYNCAPI_PATH } from '../protocol/document-paths.js';
@@ -7,7 +7,8 @@ import { ASYNCAPI_PATH } from '../protocol/document-paths.js';
 type Request = { readonly [key: string]: unknown };
 
 export interface OperationContext {
-  readonly orchestrator: Orchestrator;
+  /** Requests reach the facade undecoded: its codecs check them. */
+  readonly orchestrator: UncheckedOrchestratorApi;
   readonly names: BusNames;
 }
 

@@ -1,6 +1,6 @@
-import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Orchestrator, type AwaitResult, type CancelResult, type Child, type ChildStatus, type CollectResult, type Run } from '@runtree/orchestration';
+import { Orchestrator, type UncheckedOrchestratorApi, type AwaitResult, type CancelResult, type Child, type ChildStatus, type CollectResult, type Run } from '@runtree/orchestration';
 import { ApiRoute } from './api-route.decorator.js';
 import { ClientSlots } from './client-slots.js';
 import { CommandBody, type JsonBody } from './command-body.js';
@@ -16,7 +16,7 @@ const { OK, CREATED, NOT_FOUND, CONFLICT, FORBIDDEN, REQUEST_TIMEOUT, TOO_MANY_R
 @Controller('runs')
 export class RunsController {
   constructor(
-    private readonly orchestrator: Orchestrator,
+    @Inject(Orchestrator) private readonly orchestrator: UncheckedOrchestratorApi,
     private readonly slots: ClientSlots,
   ) {}
 

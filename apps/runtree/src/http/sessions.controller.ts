@@ -1,6 +1,6 @@
-import { Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Controller, HttpCode, HttpStatus, Inject, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Orchestrator, type Session, type Thread } from '@runtree/orchestration';
+import { Orchestrator, type UncheckedOrchestratorApi, type Session, type Thread } from '@runtree/orchestration';
 import { ApiRoute } from './api-route.decorator.js';
 import { CommandBody, type JsonBody } from './command-body.js';
 import { schemaRef } from './openapi-schemas.js';
@@ -11,7 +11,7 @@ const { OK, CREATED, NOT_FOUND, CONFLICT } = HttpStatus;
 @ApiTags('sessions')
 @Controller()
 export class SessionsController {
-  constructor(private readonly orchestrator: Orchestrator) {}
+  constructor(@Inject(Orchestrator) private readonly orchestrator: UncheckedOrchestratorApi) {}
 
   @Post('sessions')
   @ApiRoute({ summary: 'Open a session', body: 'OpenSessionRequest', status: CREATED, result: schemaRef('Session'), errors: [CONFLICT] })

@@ -1,6 +1,6 @@
-import { Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Controller, HttpCode, HttpStatus, Inject, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Orchestrator, type Step } from '@runtree/orchestration';
+import { Orchestrator, type UncheckedOrchestratorApi, type Step } from '@runtree/orchestration';
 import { ApiRoute } from './api-route.decorator.js';
 import { CommandBody, type JsonBody } from './command-body.js';
 import { schemaRef } from './openapi-schemas.js';
@@ -11,7 +11,7 @@ const { OK, CREATED, NOT_FOUND, CONFLICT } = HttpStatus;
 @ApiTags('steps')
 @Controller('runs/:runId/steps')
 export class StepsController {
-  constructor(private readonly orchestrator: Orchestrator) {}
+  constructor(@Inject(Orchestrator) private readonly orchestrator: UncheckedOrchestratorApi) {}
 
   @Post()
   @ApiRoute({ summary: 'Start a step in a running run', body: 'StartStepRequest', status: CREATED, result: schemaRef('Step'), errors: [NOT_FOUND, CONFLICT] })

@@ -14,8 +14,27 @@ interface StreamRangeQuery {
   readonly limit: number;
 }
 
+/**
+ * The adapter's statements. Written out because the package's declaration files cannot name the
+ * type better-sqlite3's `prepare` returns (it lives in a namespace @types/better-sqlite3 does not export).
+ */
+export interface Statements {
+  readonly stream: Database.Statement<[string], StreamRow>;
+  readonly streamsIn: Database.Statement<[string], StreamRow>;
+  readonly putStream: Database.Statement<StreamRow>;
+  readonly insertEvent: Database.Statement<NewEventRow>;
+  readonly knownEventIds: Database.Statement<[string, string], { event_id: string; revision: bigint }>;
+  readonly streamEventsBetween: Database.Statement<[string, bigint, bigint], Pick<EventRow, 'event_id' | 'position'>>;
+  readonly visibleForwards: Database.Statement<StreamRangeQuery, EventTuple>;
+  readonly visibleBackwards: Database.Statement<StreamRangeQuery, EventTuple>;
+  readonly eventsOfStreamsAfter: Database.Statement<[string, bigint, number], EventTuple>;
+  readonly logAfter: Database.Statement<[bigint, number], EventTuple>;
+  readonly logBefore: Database.Statement<[bigint, number], EventTuple>;
+  readonly headPosition: Database.Statement<[], { position: bigint | null }>;
+}
+
 /** Every SQL statement of the adapter, prepared once per connection. */
-export function prepareStatements(db: Database.Database) {
+export function prepareStatements(db: Database.Database): Statements {
   const visibleStreamEvents = `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = @stream AND revision >= @minRevision AND created_ms >= @minCreatedMs`;
   return {
     stream: db.prepare<[string], StreamRow>('SELECT * FROM streams WHERE stream_name = ?'),
@@ -59,4 +78,3 @@ export function prepareStatements(db: Database.Database) {
   };
 }
 
-export type Statements = ReturnType<typeof prepareStatements>;

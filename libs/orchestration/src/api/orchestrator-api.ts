@@ -45,3 +45,24 @@ export interface OrchestratorApi {
   /** Replays the whole journal into fresh read models, swapped in once they have caught up. */
   rebuild(): Promise<void>;
 }
+
+/** A tuple of the same length, every element `unknown`. */
+type UnknownArguments<T extends readonly unknown[]> = { [I in keyof T]: unknown };
+
+/**
+ * The same operations with every argument `unknown`: how a caller holding undecoded input (an HTTP
+ * body, a bus payload) sees the facade. True of `Orchestrator` at run time, since each method
+ * decodes its arguments with the codecs and rejects a malformed one with a coded error; get it with
+ * `uncheckedInput(orchestrator)`, or inject `@Inject(Orchestrator)` with this type.
+ */
+export type UncheckedOrchestratorApi = {
+  readonly [K in keyof OrchestratorApi]: (...args: UnknownArguments<Parameters<OrchestratorApi[K]>>) => ReturnType<OrchestratorApi[K]>;
+};
+
+/**
+ * The facade seen through `UncheckedOrchestratorApi`. TypeScript cannot see that a method typed
+ * `(options?: StartRunOptions)` also accepts `unknown`; the codecs every method runs first make it so.
+ */
+export function uncheckedInput(orchestrator: OrchestratorApi): UncheckedOrchestratorApi {
+  return orchestrator as unknown as UncheckedOrchestratorApi;
+}

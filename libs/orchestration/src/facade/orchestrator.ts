@@ -2,11 +2,22 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ORCHESTRATOR_OBSERVER, type OperationName, type OrchestratorObserver } from './orchestrator-observer.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import * as E from 'fp-ts/lib/Either.js';
-import { EventStoreError, type EventStore, type Position } from '@runtree/event-store';
+import { EventStoreError, type EventStore, type JsonValue, type Position } from '@runtree/event-store';
 import { ReadStoreUnavailableError, type ReadStore } from '@runtree/read-store';
 import { domainError, OrchestratorError, type DomainError } from '../api/errors.js';
 import type { AwaitResult, CancelResult, Child, ChildStatus, CollectResult, Run, RunPage, Session, Step, Thread } from '../api/model.js';
-import type { CommandOptions } from '../api/options.js';
+import type {
+  CollectOptions,
+  CommandOptions,
+  DelegateOptions,
+  ListRunsOptions,
+  OpenSessionOptions,
+  ParentRef,
+  SpawnOptions,
+  StartRunOptions,
+  StartStepOptions,
+  StartThreadOptions,
+} from '../api/options.js';
 import type { OrchestratorApi } from '../api/orchestrator-api.js';
 import { CancelTreeCommand } from '../commands/cancel-tree.command.js';
 import { commandContext, createdId } from '../commands/command-context.js';
@@ -54,8 +65,10 @@ function unwrap<T>(result: E.Either<DomainError, T>): T {
 }
 
 /**
- * The orchestrator's operations as plain promises. Every input is parsed by its codec first; every
- * failure rejects with an `OrchestratorError` carrying the spec's code.
+ * The orchestrator's operations as plain promises, typed with the API's options and results. Every
+ * input is still parsed by its codec first (callers from JavaScript, HTTP and the bus pass anything:
+ * see `UncheckedOrchestratorApi`); every failure rejects with an `OrchestratorError` carrying the
+ * spec's code.
  */
 @Injectable()
 export class Orchestrator implements OrchestratorApi {
@@ -86,7 +99,7 @@ export class Orchestrator implements OrchestratorApi {
     });
   }
 
-  startRun(options?: unknown): Promise<Run> {
+  startRun(options?: StartRunOptions): Promise<Run> {
     return this.guard('startRun', async () => {
       const parsed = unwrap(parseStartRunOptions(options, this.limits));
       const context = this.context(parsed);
@@ -98,7 +111,7 @@ export class Orchestrator implements OrchestratorApi {
     });
   }
 
-  spawn(parent: unknown, options?: unknown): Promise<Child> {
+  spawn(parent: ParentRef, options?: SpawnOptions): Promise<Child> {
     return this.guard('spawn', async () => {
       const parentRunId = unwrap(parseParentRef(parent, this.limits));
       const parsed = unwrap(parseSpawnOptions(options, this.limits));
@@ -108,7 +121,7 @@ export class Orchestrator implements OrchestratorApi {
     });
   }
 
-  delegate(parent: unknown, task: unknown, options?: unknown): Promise<Run> {
+  delegate(parent: ParentRef, task: JsonValue, options?: DelegateOptions): Promise<Run> {
     return this.guard('delegate', async () => {
       const parentRunId = unwrap(parseParentRef(parent, this.limits));
       const parsedTask = unwrap(parsePayload(task, 'task', this.limits));
@@ -119,15 +132,15 @@ export class Orchestrator implements OrchestratorApi {
     });
   }
 
-  listChildren(parent: unknown): Promise<Child[]> {
+  listChildren(parent: ParentRef): Promise<Child[]> {
     return this.guard('listChildren', async () => unwrap(await this.queries.execute(new ListChildrenQuery(unwrap(parseParentRef(parent, this.limits))))));
   }
 
-  status(runId: unknown): Promise<ChildStatus> {
+  status(runId: string): Promise<ChildStatus> {
     return this.guard('status', async () => unwrap(await this.queries.execute(new StatusQuery(unwrap(parseId(runId, 'runId', this.limits))))));
   }
 
-  collect(runId: unknown, options?: unknown): Promise<CollectResult> {
+  collect(runId: string, options?: CollectOptions): Promise<CollectResult> {
     return this.guard('collect', async () => {
       const id = unwrap(parseId(runId, 'runId', this.limits));
       return unwrap(await this.queries.execute(new CollectQuery(id, unwrap(parseCollectOptions(options, this.limits)))));
@@ -140,7 +153,7 @@ export class Orchestrator implements OrchestratorApi {
    * the pages of one listing, whatever is written meanwhile. Runs carry no payloads unless
    * `include` names them (`metadata`, `input`, `output`: the output, error or cancel reason).
    */
-  listRuns(options?: unknown): Promise<RunPage> {
+  listRuns(options?: ListRunsOptions): Promise<RunPage> {
     return this.guard('listRuns', async () => this.queries.execute(new ListRunsQuery(unwrap(parseListRunsOptions(options, this.limits)))));
   }
 
@@ -164,7 +177,7 @@ export class Orchestrator implements OrchestratorApi {
    * Not through `guard`: one promise per waiter, settled straight from the run's wake-up, so a
    * thousand waiters on one run cost a thousand resolutions and no promise steps in between.
    */
-  await(runId: unknown, timeoutMs: unknown, signal?: unknown): Promise<AwaitResult> {
+  await(runId: string, timeoutMs: number, signal?: AbortSignal): Promise<AwaitResult> {
     const started = performance.now();
     return new Promise((resolve, reject) => {
       try {
@@ -183,7 +196,7 @@ export class Orchestrator implements OrchestratorApi {
     });
   }
 
-  cancel(runId: unknown, reason?: unknown, options?: unknown): Promise<CancelResult> {
+  cancel(runId: string, reason?: JsonValue, options?: CommandOptions): Promise<CancelResult> {
     return this.guard('cancel', async () => {
       const id = unwrap(parseId(runId, 'runId', this.limits));
       const parsedReason = unwrap(parseOptionalPayload(reason, 'reason', this.limits)) ?? null;
@@ -194,15 +207,15 @@ export class Orchestrator implements OrchestratorApi {
     });
   }
 
-  completeRun(runId: unknown, output?: unknown, options?: unknown): Promise<Run> {
+  completeRun(runId: string, output?: JsonValue, options?: CommandOptions): Promise<Run> {
     return this.runCommand('completeRun', runId, options, (id, context) => new CompleteRunCommand(id, unwrap(parseOptionalPayload(output, 'output', this.limits)), context));
   }
 
-  failRun(runId: unknown, error: unknown, options?: unknown): Promise<Run> {
+  failRun(runId: string, error: JsonValue, options?: CommandOptions): Promise<Run> {
     return this.runCommand('failRun', runId, options, (id, context) => new FailRunCommand(id, unwrap(parsePayload(error, 'error', this.limits)), context));
   }
 
-  startStep(runId: unknown, options?: unknown): Promise<Step> {
+  startStep(runId: string, options?: StartStepOptions): Promise<Step> {
     return this.guard('startStep', async () => {
       const id = unwrap(parseId(runId, 'runId', this.limits));
       const parsed = unwrap(parseStartStepOptions(options, this.limits));
@@ -215,15 +228,15 @@ export class Orchestrator implements OrchestratorApi {
     });
   }
 
-  completeStep(runId: unknown, stepId: unknown, output?: unknown, options?: unknown): Promise<Step> {
+  completeStep(runId: string, stepId: string, output?: JsonValue, options?: CommandOptions): Promise<Step> {
     return this.stepCommand('completeStep', runId, stepId, options, (id, step, context) => new CompleteStepCommand(id, step, unwrap(parseOptionalPayload(output, 'output', this.limits)), context));
   }
 
-  failStep(runId: unknown, stepId: unknown, error: unknown, options?: unknown): Promise<Step> {
+  failStep(runId: string, stepId: string, error: JsonValue, options?: CommandOptions): Promise<Step> {
     return this.stepCommand('failStep', runId, stepId, options, (id, step, context) => new FailStepCommand(id, step, unwrap(parsePayload(error, 'error', this.limits)), context));
   }
 
-  openSession(options?: unknown): Promise<Session> {
+  openSession(options?: OpenSessionOptions): Promise<Session> {
     return this.guard('openSession', async () => {
       const parsed = unwrap(parseOpenSessionOptions(options, this.limits));
       const context = this.context(parsed);
@@ -234,7 +247,7 @@ export class Orchestrator implements OrchestratorApi {
     });
   }
 
-  closeSession(sessionId: unknown, options?: unknown): Promise<Session> {
+  closeSession(sessionId: string, options?: CommandOptions): Promise<Session> {
     return this.guard('closeSession', async () => {
       const id = unwrap(parseId(sessionId, 'sessionId', this.limits));
       const outcome = unwrap(await this.commands.execute(new CloseSessionCommand(id, this.context(unwrap(parseCommandOptions(options, this.limits))))));
@@ -243,7 +256,7 @@ export class Orchestrator implements OrchestratorApi {
     });
   }
 
-  startThread(sessionId: unknown, options?: unknown): Promise<Thread> {
+  startThread(sessionId: string, options?: StartThreadOptions): Promise<Thread> {
     return this.guard('startThread', async () => {
       const id = unwrap(parseId(sessionId, 'sessionId', this.limits));
       const parsed = unwrap(parseStartThreadOptions(options, this.limits));
@@ -255,7 +268,7 @@ export class Orchestrator implements OrchestratorApi {
     });
   }
 
-  closeThread(threadId: unknown, options?: unknown): Promise<Thread> {
+  closeThread(threadId: string, options?: CommandOptions): Promise<Thread> {
     return this.guard('closeThread', async () => {
       const id = unwrap(parseId(threadId, 'threadId', this.limits));
       const outcome = unwrap(await this.commands.execute(new CloseThreadCommand(id, this.context(unwrap(parseCommandOptions(options, this.limits))))));
