@@ -15,6 +15,22 @@ const repo = resolve(import.meta.dirname, '../../..');
  */
 export const SERVICE_MAIN = join(repo, 'dist/e2e-process/apps/runtree/src/main.js');
 const LISTENING = /^Runtree listening on (http:\/\/\S+)$/;
+
+/** What an output line says: a JSON log line's `msg`, or the line itself (pretty logs, console lines). */
+export function messageOf(line: string): string {
+  if (!line.startsWith('{')) return line;
+  try {
+    const parsed = JSON.parse(line) as { msg?: unknown };
+    return typeof parsed.msg === 'string' ? parsed.msg : line;
+  } catch {
+    return line;
+  }
+}
+
+/** The base URL from the service's listening line, if `line` is that line. */
+export function listeningUrlOf(line: string): string | undefined {
+  return LISTENING.exec(messageOf(line))?.[1];
+}
 /** Start-up recovery's log line, printed only when it repaired something. */
 const RECOVERED = /Recovered after restart: (\{[^}]*\})/;
 /** Start-up takes 2 s on an idle 2-core machine, and over 10 s when it is badly overloaded. */
@@ -114,9 +130,9 @@ export function startUpOutput(child: ChildProcess): Promise<{ baseUrl: string; r
     createInterface({ input: child.stderr! }).on('line', keep);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       keep(line);
-      const report = RECOVERED.exec(line)?.[1];
+      const report = RECOVERED.exec(messageOf(line))?.[1];
       if (report !== undefined) recovered = JSON.parse(report) as RecoveryReport;
-      const url = LISTENING.exec(line)?.[1];
+      const url = listeningUrlOf(line);
       if (url === undefined) return;
       clearTimeout(timer);
       child.off('exit', failOnExit);

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { NatsContext, RmqContext } from '@nestjs/microservices';
 import { OrchestratorError, type Orchestrator } from '@runtree/orchestration';
+import { Registry } from 'prom-client';
+import { BusMetrics } from '../ops/index.js';
 import { BusIntake } from './bus-intake.js';
 import { readCommandPacket } from './command-deserializer.js';
 
@@ -19,6 +21,8 @@ function rabbitmqContext() {
   return { context: new RmqContext([message as never, channel, 'p.run.start']), acked, message };
 }
 
+const intakeOf = (orchestrator: Orchestrator, registry = new Registry()) => new BusIntake(orchestrator, new BusMetrics(registry), 'p');
+
 const settled = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('the bus intake', () => {
@@ -28,7 +32,7 @@ describe('the bus intake', () => {
     const { orchestrator, settle } = pendingOrchestrator();
     const { context, acked, message } = rabbitmqContext();
 
-    const reply = new BusIntake(orchestrator).handle('run.start', {}, context);
+    const reply = intakeOf(orchestrator).handle('run.start', {}, context);
     await settled();
     expect(acked).toEqual([]);
 
@@ -41,7 +45,7 @@ describe('the bus intake', () => {
     const { orchestrator, settle } = pendingOrchestrator();
     const { context, acked } = rabbitmqContext();
 
-    const reply = new BusIntake(orchestrator).handle('run.start', {}, context);
+    const reply = intakeOf(orchestrator).handle('run.start', {}, context);
     await settled();
     expect(acked).toHaveLength(0);
 
@@ -52,7 +56,7 @@ describe('the bus intake', () => {
 
   it('replies to an unexpected failure with internal_error instead of throwing to the transport', async () => {
     const orchestrator = { startRun: () => Promise.reject(new TypeError('boom')) } as unknown as Orchestrator;
-    const reply = await new BusIntake(orchestrator).handle('run.start', {}, new NatsContext(['p.run.start', undefined]));
+    const reply = await intakeOf(orchestrator).handle('run.start', {}, new NatsContext(['p.run.start', undefined]));
     expect(reply).toEqual({ ok: false, error: { code: 'internal_error', message: 'boom', details: {} } });
   });
 
@@ -65,7 +69,7 @@ describe('the bus intake', () => {
     const { context, acked } = rabbitmqContext();
     const packet = readCommandPacket(body, undefined);
 
-    const reply = await new BusIntake({ startRun } as unknown as Orchestrator).handle('run.start', packet.data, context);
+    const reply = await intakeOf({ startRun } as unknown as Orchestrator).handle('run.start', packet.data, context);
     expect(reply).toEqual({ ok: false, error: { code: 'invalid_option', message: expect.stringMatching(message), details: { field, reason: expect.any(String) } } });
     expect(packet.id).toBe(''); // a request, so the transport answers it
     expect(startRun).not.toHaveBeenCalled();
@@ -74,5 +78,20 @@ describe('the bus intake', () => {
 
   it('reads a packet with an id as the request it is', () => {
     expect(readCommandPacket({ pattern: 'p.run.start', data: { runId: 'r' }, id: 'i' }, undefined)).toEqual({ pattern: 'p.run.start', data: { runId: 'r' }, id: 'i' });
+  });
+
+  it('counts every message by pattern and outcome for /metrics: ok, the error code, or unreadable', async () => {
+    const registry = new Registry();
+    const startRun = jest.fn(() => Promise.resolve({ runId: 'r' }));
+    const intake = intakeOf({ startRun, status: () => Promise.reject(new OrchestratorError('not_found', 'no run', {})) } as unknown as Orchestrator, registry);
+    await intake.handle('run.start', {}, new NatsContext(['p.run.start', undefined]));
+    await intake.handle('run.start', {}, new NatsContext(['p.run.start', undefined]));
+    await intake.handle('run.status', { runId: 'x' }, new NatsContext(['p.run.status', undefined]));
+    await intake.handle('run.start', readCommandPacket('junk', 'p.run.start').data, new NatsContext(['p.run.start', undefined]));
+
+    const metrics = await registry.metrics();
+    expect(metrics).toContain('runtree_bus_message_duration_seconds_count{pattern="p.run.start",outcome="ok"} 2');
+    expect(metrics).toContain('runtree_bus_message_duration_seconds_count{pattern="p.run.status",outcome="not_found"} 1');
+    expect(metrics).toContain('runtree_bus_message_duration_seconds_count{pattern="p.run.start",outcome="unreadable"} 1');
   });
 });

@@ -1,8 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminController } from './admin.controller.js';
 import { ClientSlots } from './client-slots.js';
 import { ErrorEnvelopeFilter } from './error-envelope.filter.js';
+import { HttpObservationMiddleware } from './http-observation.middleware.js';
+import { OpsModule } from '../ops/index.js';
 import { JournalController } from './journal.controller.js';
 import { JournalPages } from './journal-pages.js';
 import { JournalTails } from './journal-tail.js';
@@ -16,7 +18,14 @@ import { StepsController } from './steps.controller.js';
  * configuration and the bearer-token guard come from `SecurityModule`.
  */
 @Module({
+  // HttpMetrics, for the observation middleware.
+  imports: [OpsModule],
   controllers: [RunListingController, RunsController, StepsController, JournalController, SessionsController, AdminController],
   providers: [JournalTails, JournalPages, ClientSlots, { provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
 })
-export class HttpApiModule {}
+export class HttpApiModule implements NestModule {
+  /** Every route the app serves, and the requests no route matched. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpObservationMiddleware).forRoutes('*');
+  }
+}
