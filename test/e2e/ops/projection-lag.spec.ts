@@ -69,8 +69,8 @@ describe.each(configurations)('the projection lag when idle [$name]', (configura
   run('is 0 on /metrics and /health once the work is done, and stays 0 after the publisher saved its checkpoint', async () => {
     const http = request(app.getHttpServer());
     const root = (await http.post('/runs').send({ kind: 'root' }).expect(201)).body as { runId: string };
-    const child = (await http.post(`/runs/${root.runId}/children`).send({ kind: 'leaf' }).expect(201)).body as { runId: string };
-    await http.post(`/runs/${child.runId}/complete`).send({ output: 1 }).expect(200);
+    const child = (await http.post(`/runs/${root.runId}/children`).send({ kind: 'leaf' }).expect(201)).body as { run: { runId: string } };
+    await http.post(`/runs/${child.run.runId}/complete`).send({ output: 1 }).expect(200);
 
     if (configuration.bus) {
       // The publisher's checkpoint lands in the log after the last Runtree event: what made the lag stick at 1.

@@ -37,7 +37,7 @@ describe('OpenTelemetry traces', () => {
   it('follow a spawn and the completion of the child in one trace, with the expected parent and child spans', async () => {
     const root = (await service.http.post('/runs').send({ kind: 'root' }).expect(201)).body as { runId: string };
     const spawned = await service.http.post(`/runs/${root.runId}/children`).set('traceparent', CALLER_TRACEPARENT).send({ kind: 'worker' }).expect(201);
-    const child = spawned.body as { runId: string };
+    const child = (spawned.body as { run: { runId: string } }).run;
 
     // The child's events record the trace of the command that wrote them: what a worker continues.
     const store = service.app.get<EventStore>(EVENT_STORE);
