@@ -14,7 +14,8 @@ const repo = resolve(import.meta.dirname, '../../..');
  * dist/ would first delete dist/, and with it the CLI that test/cli runs from other workers.
  */
 export const SERVICE_MAIN = join(repo, 'dist/e2e-process/apps/runtree/src/main.js');
-const LISTENING = /^Runtree listening on (http:\/\/\S+)$/;
+/** Anywhere in the message: a pretty line has the time and level before it. */
+const LISTENING = /Runtree listening on (http:\/\/[^\s"]+)/;
 
 /** What an output line says: a JSON log line's `msg`, or the line itself (pretty logs, console lines). */
 export function messageOf(line: string): string {
