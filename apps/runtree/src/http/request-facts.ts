@@ -36,7 +36,8 @@ export function requestIdOf(request: IncomingMessage, response?: ServerResponse)
 export function routeOf(request: IncomingMessage): string {
   const adapted = request as AdaptedRequest;
   const route = adapted.route?.path ?? adapted.routeOptions?.url;
-  return typeof route === 'string' ? route : 'unmatched';
+  // A wildcard (`{/*splat}`) is the not-found handler's catch-all, not a route of the API.
+  return typeof route === 'string' && !route.includes('*') ? route : 'unmatched';
 }
 
 /** The path without its query (which may carry anything). */
