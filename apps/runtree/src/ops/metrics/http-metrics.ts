@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Histogram, Registry } from 'prom-client';
-import { DURATION_BUCKETS_SECONDS } from './duration-buckets.js';
+import { Registry, type Histogram } from 'prom-client';
+import { durationHistogram } from './duration-histogram.js';
 
 /** HTTP requests by method, route template (never the path: ids would make a series each) and status. */
 @Injectable()
@@ -8,13 +8,12 @@ export class HttpMetrics {
   private readonly durations: Histogram<'method' | 'route' | 'status'>;
 
   constructor(registry: Registry) {
-    this.durations = new Histogram({
-      name: 'runtree_http_request_duration_seconds',
-      help: 'How long HTTP requests took until answered, by method, route template (unmatched: no route) and status',
-      labelNames: ['method', 'route', 'status'],
-      buckets: DURATION_BUCKETS_SECONDS,
-      registers: [registry],
-    });
+    this.durations = durationHistogram(
+      registry,
+      'runtree_http_request_duration_seconds',
+      'How long HTTP requests took until answered, by method, route template (unmatched: no route) and status',
+      ['method', 'route', 'status'],
+    );
   }
 
   requestFinished(method: string, route: string, status: number, durationMs: number): void {

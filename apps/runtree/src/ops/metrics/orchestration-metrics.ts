@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Registry, type Histogram } from 'prom-client';
 import type { OperationFinished, OrchestratorObserver, StoreCallFinished } from '@runtree/orchestration';
-import { DURATION_BUCKETS_SECONDS, STORE_BUCKETS_SECONDS } from './duration-buckets.js';
+import { durationHistogram, STORE_BUCKETS_SECONDS } from './duration-histogram.js';
 
 /**
  * Counts and times every Orchestrator operation. It is the orchestrator's observer, handed to
@@ -20,20 +20,14 @@ export class OrchestrationMetrics implements OrchestratorObserver {
       labelNames: ['operation', 'outcome'],
       registers: [registry],
     });
-    this.durations = new Histogram({
-      name: 'runtree_operation_duration_seconds',
-      help: 'How long Orchestrator operations took, whatever their outcome',
-      labelNames: ['operation'],
-      buckets: DURATION_BUCKETS_SECONDS,
-      registers: [registry],
-    });
-    this.storeCalls = new Histogram({
-      name: 'runtree_store_call_duration_seconds',
-      help: 'How long event store appends and reads took, by call (append or read) and outcome (ok or the store error code)',
-      labelNames: ['call', 'outcome'],
-      buckets: STORE_BUCKETS_SECONDS,
-      registers: [registry],
-    });
+    this.durations = durationHistogram(registry, 'runtree_operation_duration_seconds', 'How long Orchestrator operations took, whatever their outcome', ['operation']);
+    this.storeCalls = durationHistogram(
+      registry,
+      'runtree_store_call_duration_seconds',
+      'How long event store appends and reads took, by call (append or read) and outcome (ok or the store error code)',
+      ['call', 'outcome'],
+      STORE_BUCKETS_SECONDS,
+    );
   }
 
   operationFinished({ operation, outcome, durationMs }: OperationFinished): void {
