@@ -6,41 +6,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { buildService, killProcess, listeningUrlOf, SERVICE_MAIN, serviceEnv } from './service-process.js';
+import { buildService, killProcess, SERVICE_MAIN, serviceEnv, startServiceWith, type RunningService } from './service-process.js';
 
 const BUILD_TIMEOUT_MS = 180_000;
 const START_TIMEOUT_MS = 60_000;
 const API_TOKEN = 'LogTestApiToken-0123456789';
 const ANSI_ESCAPE = '\u001b[';
-
-interface RunningService {
-  readonly baseUrl: string;
-  readonly stdout: string[];
-  readonly stderr: string[];
-  readonly child: ChildProcess;
-}
-
-async function startService(directory: string, env: NodeJS.ProcessEnv): Promise<RunningService> {
-  const child = spawn(process.execPath, [SERVICE_MAIN], { env: { ...serviceEnv(join(directory, 'runtree.db')), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void killProcess(child);
-      reject(new Error(`no listening line within ${START_TIMEOUT_MS} ms:\n${stdout.join('\n')}\n${stderr.join('\n')}`));
-    }, START_TIMEOUT_MS);
-    child.once('exit', (code) => reject(new Error(`the service exited (${code}):\n${stdout.join('\n')}\n${stderr.join('\n')}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      stdout.push(line);
-      const url = listeningUrlOf(line);
-      if (url === undefined) return;
-      clearTimeout(timer);
-      resolve(url);
-    });
-  });
-  return { baseUrl, stdout, stderr, child };
-}
 
 /** Waits until `predicate` holds for some line, then gives that line. */
 async function lineWhere<T>(lines: readonly string[], find: (line: string) => T | undefined, timeoutMs = 10_000): Promise<T> {
@@ -74,7 +45,7 @@ describe('the service logs, with stdout not a terminal', () => {
   let service: RunningService;
 
   beforeAll(async () => {
-    service = await startService(join(directory, 'json'), { RUNTREE_API_TOKEN: API_TOKEN });
+    service = await startServiceWith(join(directory, 'json'), { RUNTREE_API_TOKEN: API_TOKEN });
     services.push(service);
   }, START_TIMEOUT_MS);
 
@@ -123,7 +94,7 @@ describe('the service logs, with stdout not a terminal', () => {
 
 describe('the service logs as configured', () => {
   it('are pretty text with RUNTREE_LOG_FORMAT=pretty, without colour codes when not on a terminal, and only from RUNTREE_LOG_LEVEL up', async () => {
-    const service = await startService(join(directory, 'pretty'), { RUNTREE_LOG_FORMAT: 'pretty', RUNTREE_LOG_LEVEL: 'info' });
+    const service = await startServiceWith(join(directory, 'pretty'), { RUNTREE_LOG_FORMAT: 'pretty', RUNTREE_LOG_LEVEL: 'info' });
     services.push(service);
     await fetch(`${service.baseUrl}/health`);
     const access = await lineWhere(service.stdout, (line) => (line.includes('request completed') ? line : undefined));
@@ -131,7 +102,7 @@ describe('the service logs as configured', () => {
     expect(service.stdout.some((line) => line.trimStart().startsWith('{'))).toBe(false);
     expect(service.stdout.join('\n')).not.toContain(ANSI_ESCAPE);
 
-    const quiet = await startService(join(directory, 'quiet'), { RUNTREE_LOG_LEVEL: 'warn' });
+    const quiet = await startServiceWith(join(directory, 'quiet'), { RUNTREE_LOG_LEVEL: 'warn' });
     services.push(quiet);
     await fetch(`${quiet.baseUrl}/health`);
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -141,3 +141,33 @@ export function startUpOutput(child: ChildProcess): Promise<{ baseUrl: string; r
     });
   });
 }
+
+/** A service started with settings of its own, every output line kept. */
+export interface RunningService {
+  readonly baseUrl: string;
+  readonly stdout: string[];
+  readonly stderr: string[];
+  readonly child: ChildProcess;
+}
+
+export async function startServiceWith(directory: string, env: NodeJS.ProcessEnv): Promise<RunningService> {
+  const child = spawn(process.execPath, [SERVICE_MAIN], { env: { ...serviceEnv(join(directory, 'runtree.db')), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void killProcess(child);
+      reject(new Error(`no listening line within ${START_TIMEOUT_MS} ms:\n${stdout.join('\n')}\n${stderr.join('\n')}`));
+    }, START_TIMEOUT_MS);
+    child.once('exit', (code) => reject(new Error(`the service exited (${code}):\n${stdout.join('\n')}\n${stderr.join('\n')}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      stdout.push(line);
+      const url = listeningUrlOf(line);
+      if (url === undefined) return;
+      clearTimeout(timer);
+      resolve(url);
+    });
+  });
+  return { baseUrl, stdout, stderr, child };
+}
