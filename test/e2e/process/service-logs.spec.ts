@@ -1,7 +1,7 @@
 // The service's real output, as an operator's log shipper reads it: the built service started as
 // `node main.js` with its stdout a pipe (not a terminal), every line read.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
