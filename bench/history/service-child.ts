@@ -2,12 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { killProcess, serviceEnv } from '../../test/e2e/process/service-process.js';
+import { killProcess, listeningUrlOf, serviceEnv } from '../../test/e2e/process/service-process.js';
 import { SERVICE_MAIN } from '../service/service-process.js';
 import { MEMORY_SIGNAL, parseMemoryLine } from './memory-line.js';
 
 const MEMORY_PROBE = fileURLToPath(new URL('./memory-probe.js', import.meta.url));
-const LISTENING = /^Runtree listening on (http:\/\/\S+)$/;
 /** Lines of output kept to explain a service that would not start or stop. */
 const KEPT_LINES = 20;
 const STOP_TIMEOUT_MS = 60_000;
@@ -97,7 +96,7 @@ class ChildOutput {
         return;
       }
       this.keep(line);
-      const url = LISTENING.exec(line)?.[1];
+      const url = listeningUrlOf(line);
       if (url !== undefined && this.url === undefined) {
         this.url = url;
         this.onUrl?.(url);

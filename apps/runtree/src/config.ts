@@ -80,6 +80,11 @@ const RuntreeEnvCodec = t.partial({
   RUNTREE_MAX_AWAITERS_PER_CLIENT: PositiveIntegerFromString,
   RUNTREE_API_TOKEN: TokenFromString,
   RUNTREE_ADMIN_TOKEN: TokenFromString,
+  RUNTREE_LOG_LEVEL: t.keyof({ trace: null, debug: null, info: null, warn: null, error: null, fatal: null, silent: null }),
+  RUNTREE_LOG_FORMAT: t.keyof({ json: null, pretty: null }),
+  RUNTREE_OTEL: t.keyof({ on: null, off: null }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: t.string,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: t.string,
 });
 
 /** What the service allows one request or one client; the input limits go to `OrchestratorModule` as `limits`. */
@@ -104,6 +109,12 @@ export const defaultServiceLimits: ServiceLimits = Object.freeze({
   maxAwaitersPerClient: 256,
 });
 
+/** How the service logs: pino's levels; JSON lines, or pretty text for a person at a terminal. */
+export interface LogSettings {
+  readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  readonly format: 'json' | 'pretty';
+}
+
 export interface RuntreeConfig {
   readonly store: 'sqlite' | 'esdb';
   readonly sqlitePath: string;
@@ -126,6 +137,9 @@ export interface RuntreeConfig {
   readonly apiToken?: string;
   /** Admin routes are off unless set; then they need `Authorization: Bearer <adminToken>`. */
   readonly adminToken?: string;
+  readonly log: LogSettings;
+  /** Traces are exported over OTLP (the SDK reads the standard `OTEL_*` variables); off: the SDK is not loaded. */
+  readonly tracing: boolean;
 }
 
 export type ConfigResult = { readonly ok: true; readonly value: RuntreeConfig } | { readonly ok: false; readonly error: string };
@@ -158,7 +172,11 @@ function limitsOf(vars: RuntreeEnv): E.Either<string, ServiceLimits> {
   });
 }
 
-export function loadRuntreeConfig(env: NodeJS.ProcessEnv): ConfigResult {
+/**
+ * Tracing is on with `RUNTREE_OTEL=on`, or when an OTLP endpoint is set and `RUNTREE_OTEL` is not `off`.
+ * `stdoutIsTerminal` picks the log format when `RUNTREE_LOG_FORMAT` is unset: pretty for a person, JSON lines for a file or a collector.
+ */
+export function loadRuntreeConfig(env: NodeJS.ProcessEnv, stdoutIsTerminal = false): ConfigResult {
   const decoded = RuntreeEnvCodec.decode(env);
   if (E.isLeft(decoded)) {
     const failure = decoded.left[0];
@@ -199,6 +217,8 @@ export function loadRuntreeConfig(env: NodeJS.ProcessEnv): ConfigResult {
       natsJetStream: vars.RUNTREE_NATS_JETSTREAM ?? false,
       busPrefix: vars.RUNTREE_BUS_PREFIX ?? 'runtree',
       limits: limits.right,
+      log: { level: vars.RUNTREE_LOG_LEVEL ?? 'info', format: vars.RUNTREE_LOG_FORMAT ?? (stdoutIsTerminal ? 'pretty' : 'json') },
+      tracing: vars.RUNTREE_OTEL === 'on' || (vars.RUNTREE_OTEL === undefined && (vars.OTEL_EXPORTER_OTLP_ENDPOINT ?? vars.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) !== undefined),
       ...(vars.EVENTSTORE_CONNECTION_STRING ? { eventStoreConnectionString: vars.EVENTSTORE_CONNECTION_STRING } : {}),
       ...(vars.RUNTREE_NATS_URL ? { natsUrl: vars.RUNTREE_NATS_URL } : {}),
       ...(vars.RUNTREE_RABBITMQ_URL ? { rabbitmqUrl: vars.RUNTREE_RABBITMQ_URL } : {}),

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { ConsoleLogger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
+import type { INestApplication, LogLevel } from '@nestjs/common';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import type { DestinationStream, Logger } from 'pino';
 import type { EventStore } from '@runtree/event-store';
 import type { ReadStore } from '@runtree/read-store';
 import type { OrchestrationPolicy } from '@runtree/orchestration';
@@ -7,18 +9,23 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { connectBusTransports } from './bus/index.js';
-import type { RuntreeConfig } from './config.js';
+import type { LogSettings, RuntreeConfig } from './config.js';
 import { answerClientErrorsWithEnvelope } from './http/client-errors.js';
 import { createAsyncApiDocument } from './bus/asyncapi-document.js';
 import { serveDocuments } from './http/openapi.js';
 import { RedactBusErrorReplies } from './security/redact-bus-error-replies.interceptor.js';
 import { redactErrorResponses } from './security/redact-error-responses.js';
-import { RedactingLogger } from './security/redacting-logger.js';
+import { createRootLogger } from './logging/root-logger.js';
 import { SecretRedactor } from './security/secrets.js';
 
 export interface CreateAppOptions {
-  /** Levels for Nest's console logger, `false` for silence, or a logger of your own. Every line is redacted first. */
-  readonly logger?: LogLevel[] | false | LoggerService;
+  /**
+   * The levels to log (Nest's names), `false` for silence, or the service's logger made by
+   * `createRootLogger` (main.ts logs to it too). Default: `RUNTREE_LOG_LEVEL`. Every line is redacted.
+   */
+  readonly logger?: LogLevel[] | false | Logger;
+  /** Where log lines go when the app makes its logger. Default: stdout. */
+  readonly logDestination?: DestinationStream;
   /** Default: allow everything. Not configurable from the environment yet. */
   readonly policy?: OrchestrationPolicy;
   /** A store the caller opened and keeps (closes) itself, instead of the one the config names. */
@@ -27,16 +34,33 @@ export interface CreateAppOptions {
   readonly readStore?: ReadStore;
 }
 
-function loggerOf(option: CreateAppOptions['logger'], redactor: SecretRedactor): LoggerService | false {
-  if (option === false) return false;
-  const inner = option === undefined || Array.isArray(option) ? new ConsoleLogger({ logLevels: option ?? ['error', 'warn', 'log'] }) : option;
-  return new RedactingLogger(inner, redactor);
+/** Nest's levels, most verbose first, with pino's name for each. */
+const pinoLevels: readonly (readonly [LogLevel, LogSettings['level']])[] = [
+  ['verbose', 'trace'],
+  ['debug', 'debug'],
+  ['log', 'info'],
+  ['warn', 'warn'],
+  ['error', 'error'],
+  ['fatal', 'fatal'],
+];
+
+function logSettingsOf(config: RuntreeConfig, levels: LogLevel[] | false | undefined): LogSettings {
+  if (levels === undefined) return config.log;
+  const lowest = levels === false ? undefined : pinoLevels.find(([nest]) => levels.includes(nest));
+  return { ...config.log, level: lowest?.[1] ?? 'silent' };
+}
+
+function loggerOf(config: RuntreeConfig, options: CreateAppOptions, redactor: SecretRedactor): Logger {
+  const { logger } = options;
+  if (logger !== undefined && logger !== false && !Array.isArray(logger)) return logger;
+  return createRootLogger(logSettingsOf(config, logger), redactor, options.logDestination);
 }
 
 /** The service, configured but not listening: `main.ts` listens, tests drive `getHttpServer()`. */
 export async function createRuntreeApp(config: RuntreeConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
   const redactor = new SecretRedactor(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, {
+  const logger = loggerOf(config, options, redactor);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, logger, {
       ...(options.policy ? { policy: options.policy } : {}),
       ...(options.store ? { store: { kind: 'instance', store: options.store } } : {}),
       ...(options.readStore ? { readStore: { kind: 'instance', store: options.readStore } } : {}),
@@ -44,8 +68,10 @@ export async function createRuntreeApp(config: RuntreeConfig, options: CreateApp
     bodyParser: false,
     // Shutdown must not wait for keep-alive clients; open journal tails are ended before (JournalTails).
     forceCloseConnections: true,
-    logger: loggerOf(options.logger, redactor),
+    // Held until the pino logger is in place, so start-up lines come out as the rest.
+    bufferLogs: true,
   });
+  app.useLogger(app.get(PinoNestLogger));
   answerClientErrorsWithEnvelope(app.getHttpServer());
   app.use(redactErrorResponses(redactor));
   app.useBodyParser('json', { limit: config.limits.maxBodyBytes });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { INestApplication, LoggerService } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
+import { Writable } from 'node:stream';
 import { createServer, type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { Orchestrator, OrchestratorError } from '@runtree/orchestration';
@@ -7,29 +8,12 @@ import { createRuntreeApp } from '../../../apps/runtree/src/create-app.js';
 import { brokersAvailable, natsCaller, natsUrl, uniquePrefix, type BusCaller } from '../bus/bus-harness.js';
 import { inMemoryConfig } from './http-app.js';
 
-/** Every line the app logs, as text. */
-class CapturingLogger implements LoggerService {
+/** Every line the app's logger writes, as written (JSON). */
+class CapturingLogger extends Writable {
   readonly lines: string[] = [];
-  log(...args: unknown[]): void {
-    this.capture('log', args);
-  }
-  error(...args: unknown[]): void {
-    this.capture('error', args);
-  }
-  warn(...args: unknown[]): void {
-    this.capture('warn', args);
-  }
-  debug(...args: unknown[]): void {
-    this.capture('debug', args);
-  }
-  verbose(...args: unknown[]): void {
-    this.capture('verbose', args);
-  }
-  fatal(...args: unknown[]): void {
-    this.capture('fatal', args);
-  }
-  private capture(level: string, args: unknown[]): void {
-    this.lines.push(`${level} ${args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}`);
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+    done();
   }
 }
 
@@ -72,7 +56,7 @@ describe('secrets in every variable, with the store and the brokers unreachable'
       RUNTREE_API_TOKEN: secrets.apiToken,
       RUNTREE_ADMIN_TOKEN: secrets.adminToken,
     });
-    app = await createRuntreeApp(config, { logger });
+    app = await createRuntreeApp(config, { logDestination: logger });
     await app.init();
     http = request(app.getHttpServer());
   });
@@ -132,7 +116,7 @@ describeWithBrokers('bus error replies', () => {
   beforeAll(async () => {
     const config = inMemoryConfig({ RUNTREE_BUS_PREFIX: prefix, RUNTREE_NATS_URL: natsUrl, RUNTREE_RABBITMQ_URL: quotedUrl, RUNTREE_ADMIN_TOKEN: secrets.adminToken });
     // RabbitMQ is configured only for its password to count as a secret; its transport is not started.
-    app = await createRuntreeApp({ ...config, rabbitmqUrl: undefined }, { logger });
+    app = await createRuntreeApp({ ...config, rabbitmqUrl: undefined }, { logDestination: logger });
     await app.init();
     await app.get(Orchestrator).ensureReady();
     await app.startAllMicroservices();

@@ -14,7 +14,24 @@ const repo = resolve(import.meta.dirname, '../../..');
  * dist/ would first delete dist/, and with it the CLI that test/cli runs from other workers.
  */
 export const SERVICE_MAIN = join(repo, 'dist/e2e-process/apps/runtree/src/main.js');
-const LISTENING = /^Runtree listening on (http:\/\/\S+)$/;
+/** Anywhere in the message: a pretty line has the time and level before it. */
+const LISTENING = /Runtree listening on (http:\/\/[^\s"]+)/;
+
+/** What an output line says: a JSON log line's `msg`, or the line itself (pretty logs, console lines). */
+export function messageOf(line: string): string {
+  if (!line.startsWith('{')) return line;
+  try {
+    const parsed = JSON.parse(line) as { msg?: unknown };
+    return typeof parsed.msg === 'string' ? parsed.msg : line;
+  } catch {
+    return line;
+  }
+}
+
+/** The base URL from the service's listening line, if `line` is that line. */
+export function listeningUrlOf(line: string): string | undefined {
+  return LISTENING.exec(messageOf(line))?.[1];
+}
 /** Start-up recovery's log line, printed only when it repaired something. */
 const RECOVERED = /Recovered after restart: (\{[^}]*\})/;
 /** Start-up takes 2 s on an idle 2-core machine, and over 10 s when it is badly overloaded. */
@@ -114,13 +131,43 @@ export function startUpOutput(child: ChildProcess): Promise<{ baseUrl: string; r
     createInterface({ input: child.stderr! }).on('line', keep);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       keep(line);
-      const report = RECOVERED.exec(line)?.[1];
+      const report = RECOVERED.exec(messageOf(line))?.[1];
       if (report !== undefined) recovered = JSON.parse(report) as RecoveryReport;
-      const url = LISTENING.exec(line)?.[1];
+      const url = listeningUrlOf(line);
       if (url === undefined) return;
       clearTimeout(timer);
       child.off('exit', failOnExit);
       resolveUrl({ baseUrl: url, recovered });
     });
   });
+}
+
+/** A service started with settings of its own, every output line kept. */
+export interface RunningService {
+  readonly baseUrl: string;
+  readonly stdout: string[];
+  readonly stderr: string[];
+  readonly child: ChildProcess;
+}
+
+export async function startServiceWith(directory: string, env: NodeJS.ProcessEnv): Promise<RunningService> {
+  const child = spawn(process.execPath, [SERVICE_MAIN], { env: { ...serviceEnv(join(directory, 'runtree.db')), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void killProcess(child);
+      reject(new Error(`no listening line within ${START_TIMEOUT_MS} ms:\n${stdout.join('\n')}\n${stderr.join('\n')}`));
+    }, START_TIMEOUT_MS);
+    child.once('exit', (code) => reject(new Error(`the service exited (${code}):\n${stdout.join('\n')}\n${stderr.join('\n')}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      stdout.push(line);
+      const url = listeningUrlOf(line);
+      if (url === undefined) return;
+      clearTimeout(timer);
+      resolve(url);
+    });
+  });
+  return { baseUrl, stdout, stderr, child };
 }

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { NatsContext, RmqContext } from '@nestjs/microservices';
 import { OrchestratorError, type Orchestrator } from '@runtree/orchestration';
+import { Registry } from 'prom-client';
+import { BusMetrics } from '../ops/index.js';
 import { BusIntake } from './bus-intake.js';
 import { isPlainRequestId, readCommandPacket } from './command-deserializer.js';
 
@@ -22,6 +24,8 @@ function rabbitmqContext() {
   return { context: new RmqContext([message as never, channel, 'p.run.start']), acked, message };
 }
 
+const intakeOf = (orchestrator: Orchestrator, registry = new Registry()) => new BusIntake(orchestrator, new BusMetrics(registry), 'p');
+
 const settled = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('the bus intake', () => {
@@ -31,7 +35,7 @@ describe('the bus intake', () => {
     const { orchestrator, settle } = pendingOrchestrator();
     const { context, acked, message } = rabbitmqContext();
 
-    const reply = new BusIntake(orchestrator, 'p').handle('run.start', {}, context);
+    const reply = intakeOf(orchestrator).handle('run.start', {}, context);
     await settled();
     expect(acked).toEqual([]);
 
@@ -44,7 +48,7 @@ describe('the bus intake', () => {
     const { orchestrator, settle } = pendingOrchestrator();
     const { context, acked } = rabbitmqContext();
 
-    const reply = new BusIntake(orchestrator, 'p').handle('run.start', {}, context);
+    const reply = intakeOf(orchestrator).handle('run.start', {}, context);
     await settled();
     expect(acked).toHaveLength(0);
 
@@ -55,7 +59,7 @@ describe('the bus intake', () => {
 
   it('replies to an unexpected failure with internal_error instead of throwing to the transport', async () => {
     const orchestrator = { startRun: () => Promise.reject(new TypeError('boom')) } as unknown as Orchestrator;
-    const reply = await new BusIntake(orchestrator, 'p').handle('run.start', {}, new NatsContext(['p.run.start', undefined]));
+    const reply = await intakeOf(orchestrator).handle('run.start', {}, new NatsContext(['p.run.start', undefined]));
     expect(reply).toEqual({ ok: false, error: { code: 'internal_error', message: 'boom', details: {} } });
   });
 
@@ -70,7 +74,7 @@ describe('the bus intake', () => {
     const { context, acked } = rabbitmqContext();
     const packet = readCommandPacket(body, envelope);
 
-    const reply = await new BusIntake({ startRun } as unknown as Orchestrator, 'p').handle('run.start', packet.data, context);
+    const reply = await intakeOf({ startRun } as unknown as Orchestrator).handle('run.start', packet.data, context);
     expect(reply).toEqual({ ok: false, error: { code: 'invalid_option', message: expect.stringMatching(message), details: { field, reason: expect.any(String) } } });
     expect(packet.id).not.toBeUndefined(); // a request, so the transport answers it
     expect(startRun).not.toHaveBeenCalled();
@@ -87,5 +91,20 @@ describe('the bus intake', () => {
     const packet = readCommandPacket({ runId: 'r' }, answerable);
     expect(packet).toEqual({ pattern: 'p.run.start', data: { runId: 'r' }, id: expect.any(String) });
     expect(isPlainRequestId(packet.id)).toBe(true);
+  });
+
+  it('counts every message by pattern and outcome for /metrics: ok, the error code, or unreadable', async () => {
+    const registry = new Registry();
+    const startRun = jest.fn(() => Promise.resolve({ runId: 'r' }));
+    const intake = intakeOf({ startRun, status: () => Promise.reject(new OrchestratorError('not_found', 'no run', {})) } as unknown as Orchestrator, registry);
+    await intake.handle('run.start', {}, new NatsContext(['p.run.start', undefined]));
+    await intake.handle('run.start', {}, new NatsContext(['p.run.start', undefined]));
+    await intake.handle('run.status', { runId: 'x' }, new NatsContext(['p.run.status', undefined]));
+    await intake.handle('run.start', readCommandPacket('junk', { subject: 'p.run.start', replyTo: 'inbox' }).data, new NatsContext(['p.run.start', undefined]));
+
+    const metrics = await registry.metrics();
+    expect(metrics).toContain('runtree_bus_message_duration_seconds_count{pattern="p.run.start",outcome="ok"} 2');
+    expect(metrics).toContain('runtree_bus_message_duration_seconds_count{pattern="p.run.status",outcome="not_found"} 1');
+    expect(metrics).toContain('runtree_bus_message_duration_seconds_count{pattern="p.run.start",outcome="unreadable"} 1');
   });
 });

@@ -1,6 +1,7 @@
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import type { JournalEntry } from '@runtree/orchestration';
 import { CONNECT_TIMEOUT_MS, type EventSink } from './event-sink.js';
+import { eventTraceHeaders } from './event-trace-headers.js';
 import { JetStreamHandover } from './jetstream-handover.js';
 import { coreHandover, type NatsHandover } from './nats-handover.js';
 
@@ -13,7 +14,8 @@ export interface NatsEventSinkOptions {
 
 /**
  * Publishes each event on its subject. `Nats-Msg-Id` carries the event id, so a JetStream stream
- * that captures `<prefix>.events.>` drops the redeliveries of at-least-once publication.
+ * that captures `<prefix>.events.>` drops the redeliveries of at-least-once publication; `traceparent`
+ * carries the trace of the command that wrote the event.
  */
 export class NatsEventSink implements EventSink {
   readonly name = 'nats';
@@ -44,6 +46,7 @@ export class NatsEventSink implements EventSink {
   publish(subject: string, event: JournalEntry): void {
     const messageHeaders = headers();
     messageHeaders.set('Nats-Msg-Id', event.eventId);
+    for (const [name, value] of Object.entries(eventTraceHeaders(event))) messageHeaders.set(name, value);
     this.opened().handover.send(subject, JSON.stringify(event), messageHeaders);
   }
 

@@ -3,6 +3,7 @@ import type { ConfirmChannel } from 'amqplib';
 import type { JournalEntry } from '@runtree/orchestration';
 import { BROKER_RECONNECT_WAIT_MS } from './bus-transports.js';
 import { CONNECT_TIMEOUT_MS, publishedContentType, type EventSink } from './event-sink.js';
+import { eventTraceHeaders } from './event-trace-headers.js';
 
 /**
  * Publishes each event, persistent, to a durable topic exchange with the event's subject as routing
@@ -48,6 +49,8 @@ export class RabbitMqEventSink implements EventSink {
       messageId: event.eventId,
       type: event.type,
       contentType: publishedContentType,
+      // The trace of the command that wrote the event, for the worker that picks it up.
+      headers: eventTraceHeaders(event),
     });
     // Observed now so a refusal is not an unhandled rejection; `flush` reports it.
     confirmed.catch(() => undefined);

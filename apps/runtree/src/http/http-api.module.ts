@@ -1,9 +1,11 @@
-import { Module } from '@nestjs/common';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminController } from './admin.controller.js';
 import { ClientSlots } from './client-slots.js';
 import { ErrorEnvelopeFilter } from './error-envelope.filter.js';
 import { JournalAuditController } from './journal-audit.controller.js';
+import { HttpObservationMiddleware } from './http-observation.middleware.js';
+import { OpsModule } from '../ops/index.js';
 import { JournalController } from './journal.controller.js';
 import { JournalPages } from './journal-pages.js';
 import { JournalTails } from './journal-tail.js';
@@ -19,7 +21,14 @@ import { TreeFeeds } from './tree-feed.js';
  * configuration and the bearer-token guard come from `SecurityModule`.
  */
 @Module({
+  // HttpMetrics, for the observation middleware.
+  imports: [OpsModule],
   controllers: [RunListingController, RunsController, TreeController, StepsController, JournalAuditController, JournalController, SessionsController, AdminController],
   providers: [JournalTails, TreeFeeds, JournalPages, ClientSlots, { provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
 })
-export class HttpApiModule {}
+export class HttpApiModule implements NestModule {
+  /** Every route the app serves, and the requests no route matched. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpObservationMiddleware).forRoutes('*');
+  }
+}

@@ -3,6 +3,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import { BrokerHealth } from './health/broker-health.js';
 import { HealthController } from './health/health.controller.js';
 import { RuntreeHealthIndicators } from './health/runtree-health-indicators.js';
+import { BusMetrics } from './metrics/bus-metrics.js';
+import { HttpMetrics } from './metrics/http-metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { metricsRegistryProvider } from './metrics/metrics-registry.js';
 import { OrchestrationGauges } from './metrics/orchestration-gauges.js';
@@ -21,11 +23,13 @@ import { OrchestrationInternals } from './orchestration-internals.js';
   providers: [
     metricsRegistryProvider,
     OrchestrationMetrics,
+    HttpMetrics,
+    BusMetrics,
     OrchestrationGauges,
     OrchestrationInternals,
     BrokerHealth,
     RuntreeHealthIndicators,
   ],
-  exports: [OrchestrationMetrics, BrokerHealth],
+  exports: [OrchestrationMetrics, HttpMetrics, BusMetrics, BrokerHealth],
 })
 export class OpsModule {}

@@ -41,8 +41,11 @@ export class SecretRedactor {
   constructor(sources: SecretSources) {
     const urls = [sources.eventStoreConnectionString, sources.natsUrl, sources.rabbitmqUrl].filter((url): url is string => url !== undefined);
     const tokens = [sources.apiToken, sources.adminToken].filter((token): token is string => token !== undefined);
-    // Longest first, so a secret that contains another is replaced whole.
-    this.secrets = [...new Set([...tokens, ...urls.flatMap(urlPasswords)])].filter((secret) => secret.length > 0).sort((a, b) => b.length - a.length);
+    // As written and as escaped inside a JSON string (a log line is JSON); longest first, so a secret that contains another is replaced whole.
+    const written = [...tokens, ...urls.flatMap(urlPasswords)];
+    this.secrets = [...new Set(written.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))]
+      .filter((secret) => secret.length > 0)
+      .sort((a, b) => b.length - a.length);
   }
 
   redact(text: string): string {

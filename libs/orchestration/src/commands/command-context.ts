@@ -2,8 +2,9 @@ import type { CommandOptions } from '../api/options.js';
 import type { CommandContext } from '../write/event-envelope.js';
 import type { Clock, IdGenerator } from '../module/tokens.js';
 import { nameBasedUuid } from '../write/name-based-uuid.js';
+import { activeTraceContext } from '../tracing/trace-context.js';
 
-/** A command's identity: given by the caller (so a retry is recognised) or generated. */
+/** A command's identity: given by the caller (so a retry is recognised) or generated; and the trace it runs in. */
 export function commandContext(options: CommandOptions, clock: Clock, generateId: IdGenerator): CommandContext {
   const commandId = options.commandId ?? generateId();
   return {
@@ -11,6 +12,7 @@ export function commandContext(options: CommandOptions, clock: Clock, generateId
     correlationId: options.correlationId ?? commandId,
     causationId: options.causationId ?? commandId,
     occurredAt: clock().toISOString(),
+    ...activeTraceContext(),
   };
 }
 

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 
-export const EventMetadataCodec = t.type({
+const RequiredMetadata = t.type({
   commandId: t.string,
   correlationId: t.string,
   causationId: t.string,
@@ -11,5 +11,10 @@ export const EventMetadataCodec = t.type({
   /** SHA-256 over prevHash and the event's canonical JSON (see hash-chain.ts). */
   hash: t.string,
 });
+
+/** W3C trace context of the command that wrote the event, when it was traced. */
+const TraceMetadata = t.partial({ traceparent: t.string, tracestate: t.string });
+
+export const EventMetadataCodec = t.intersection([RequiredMetadata, TraceMetadata]);
 
 export type EventMetadata = t.TypeOf<typeof EventMetadataCodec>;

@@ -39,6 +39,7 @@ import { CollectQuery, ListChildrenQuery, ListRunsQuery, StatusQuery } from '../
 import { childOf, runOf, sessionOf, stepOf, threadOf } from '../projections/views.js';
 import { RunWatchers, type AwaitOutcome } from '../await/index.js';
 import { StreamRepository } from '../write/stream-repository.js';
+import { inSpan } from '../tracing/tracer.js';
 import {
   parseCollectOptions,
   parseCommandOptions,
@@ -359,16 +360,21 @@ export class Orchestrator implements OrchestratorApi {
     return value;
   }
 
-  /** Store failures reach callers as `store_unavailable`; coded errors pass through; observers see every outcome. */
-  private async guard<T>(operation: OperationName, work: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    try {
-      const result = await work();
-      this.finished(operation, started, 'ok');
-      return result;
-    } catch (caught) {
-      throw this.failed(operation, started, caught);
-    }
+  /**
+   * Store failures reach callers as `store_unavailable`; coded errors pass through; observers see
+   * every outcome. Each operation is a span: the events it writes record it as their trace context.
+   */
+  private guard<T>(operation: OperationName, work: () => Promise<T>): Promise<T> {
+    return inSpan(`orchestrator.${operation}`, { 'runtree.operation': operation }, async () => {
+      const started = performance.now();
+      try {
+        const result = await work();
+        this.finished(operation, started, 'ok');
+        return result;
+      } catch (caught) {
+        throw this.failed(operation, started, caught);
+      }
+    });
   }
 
   /** The error the caller gets for `caught`, with the outcome reported. */

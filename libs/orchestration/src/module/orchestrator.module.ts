@@ -17,6 +17,7 @@ import { StartupRecovery } from '../processes/startup-recovery.js';
 import { StreamRepository } from '../write/stream-repository.js';
 import { OrchestratorLifecycle } from './orchestrator-lifecycle.js';
 import type { OrchestratorModuleOptions } from './orchestrator-module-options.js';
+import { observedStore } from './observed-store.js';
 import { openStore, OwnedStoreCloser, storeRetryProvider } from './store-provider.js';
 import { resolveValidationLimits } from '../validation/validation-limits.js';
 import { CLOCK, EVENT_STORE, ID_GENERATOR, MEMORY_BUDGET, MODULE_OPTIONS, PROJECTION_OPTIONS, READ_STORE, VALIDATION_LIMITS } from './tokens.js';
@@ -31,7 +32,11 @@ export interface OrchestratorModuleAsyncOptions extends Pick<ModuleMetadata, 'im
 
 /** Everything but the options: one list, for forRoot and forRootAsync alike. */
 const providers: Provider[] = [
-  { provide: EVENT_STORE, useFactory: (options: OrchestratorModuleOptions) => openStore(options.store), inject: [MODULE_OPTIONS] },
+  {
+    provide: EVENT_STORE,
+    useFactory: (options: OrchestratorModuleOptions) => observedStore(openStore(options.store), options.observer?.storeCallFinished?.bind(options.observer)),
+    inject: [MODULE_OPTIONS],
+  },
   { provide: READ_STORE, useFactory: (options: OrchestratorModuleOptions) => openReadStore(readStoreOptionsFor(options)), inject: [MODULE_OPTIONS] },
   { provide: MEMORY_BUDGET, useFactory: (options: OrchestratorModuleOptions) => resolveMemoryBudget(options.memory), inject: [MODULE_OPTIONS] },
   {

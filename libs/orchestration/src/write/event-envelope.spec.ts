@@ -83,6 +83,14 @@ describe('envelope', () => {
     expect(later.lastHash).not.toBe(result.lastHash);
   });
 
+  it('records the trace context of a traced command in every metadata, under the hash, and nothing when untraced', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const traced = envelope(STREAM, FIRST_REVISION, PREV_HASH, events, { ...context, traceparent, tracestate: 'vendor=1' });
+    for (const event of traced.events) expect(metadataOf(event)).toMatchObject({ traceparent, tracestate: 'vendor=1' });
+    expect(traced.lastHash).not.toBe(result.lastHash);
+    for (const event of result.events) expect(Object.keys(metadataOf(event))).not.toContain('traceparent');
+  });
+
   it('leaves the chain where it was for an empty append', () => {
     expect(envelope(STREAM, FIRST_REVISION, PREV_HASH, [], context)).toEqual({ events: [], lastHash: PREV_HASH });
   });

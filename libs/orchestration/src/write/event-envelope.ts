@@ -3,12 +3,13 @@ import type { DomainEvent } from '../events/event-registry.js';
 import { currentSchemaVersion } from '../events/event-registry.js';
 import { eventHash } from '../events/hash-chain.js';
 import type { EventMetadata } from '../events/event-metadata.js';
+import type { TraceContext } from '../tracing/trace-context.js';
 import { nameBasedUuid } from './name-based-uuid.js';
 
 /** Namespace of Runtree's derived event ids (UUID v5). */
 const eventIdFor = nameBasedUuid('4f0f6f7e-6a8e-4e8b-9c55-2b1f3d0c7a11');
 
-export interface CommandContext {
+export interface CommandContext extends TraceContext {
   readonly commandId: string;
   readonly correlationId: string;
   readonly causationId: string;
@@ -49,6 +50,9 @@ export function envelope(
       schemaVersion: currentSchemaVersion,
       occurredAt: context.occurredAt,
       prevHash: hash,
+      // The trace of the command that wrote it, so work that follows from the event joins that trace.
+      ...(context.traceparent !== undefined ? { traceparent: context.traceparent } : {}),
+      ...(context.tracestate !== undefined ? { tracestate: context.tracestate } : {}),
     };
     hash = eventHash(hash, { streamName, revision: firstRevision + BigInt(index), id, type: event.type, data, metadata: unhashed });
     const metadata: EventMetadata = { ...unhashed, hash };

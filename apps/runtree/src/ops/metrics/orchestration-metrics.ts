@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry } from 'prom-client';
-import type { OperationFinished, OrchestratorObserver } from '@runtree/orchestration';
-
-/** From a millisecond read of the cache to an `await` of a minute. */
-const DURATION_BUCKETS_SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+import { Counter, Registry, type Histogram } from 'prom-client';
+import type { OperationFinished, OrchestratorObserver, StoreCallFinished } from '@runtree/orchestration';
+import { durationHistogram, STORE_BUCKETS_SECONDS } from './duration-histogram.js';
 
 /**
  * Counts and times every Orchestrator operation. It is the orchestrator's observer, handed to
@@ -13,6 +11,7 @@ const DURATION_BUCKETS_SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 export class OrchestrationMetrics implements OrchestratorObserver {
   private readonly operations: Counter<'operation' | 'outcome'>;
   private readonly durations: Histogram<'operation'>;
+  private readonly storeCalls: Histogram<'call' | 'outcome'>;
 
   constructor(registry: Registry) {
     this.operations = new Counter({
@@ -21,17 +20,22 @@ export class OrchestrationMetrics implements OrchestratorObserver {
       labelNames: ['operation', 'outcome'],
       registers: [registry],
     });
-    this.durations = new Histogram({
-      name: 'runtree_operation_duration_seconds',
-      help: 'How long Orchestrator operations took, whatever their outcome',
-      labelNames: ['operation'],
-      buckets: DURATION_BUCKETS_SECONDS,
-      registers: [registry],
-    });
+    this.durations = durationHistogram(registry, 'runtree_operation_duration_seconds', 'How long Orchestrator operations took, whatever their outcome', ['operation']);
+    this.storeCalls = durationHistogram(
+      registry,
+      'runtree_store_call_duration_seconds',
+      'How long event store appends and reads took, by call (append or read) and outcome (ok or the store error code)',
+      ['call', 'outcome'],
+      STORE_BUCKETS_SECONDS,
+    );
   }
 
   operationFinished({ operation, outcome, durationMs }: OperationFinished): void {
     this.operations.inc({ operation, outcome });
     this.durations.observe({ operation }, durationMs / 1_000);
+  }
+
+  storeCallFinished({ call, outcome, durationMs }: StoreCallFinished): void {
+    this.storeCalls.observe({ call, outcome }, durationMs / 1_000);
   }
 }
