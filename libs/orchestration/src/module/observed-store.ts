@@ -36,7 +36,11 @@ export function observedStore(store: EventStore, report: Report | undefined): Ev
     headPosition: () => store.headPosition(),
     close: () => store.close(),
   };
-  // Optional on the port: present here only when the store has it (health checks look for it).
-  const { checkWritable } = store;
-  return checkWritable === undefined ? observedStore : { ...observedStore, checkWritable: () => checkWritable.call(store) };
+  // Optional on the port: present here only when the store has them (the write side and health checks look for them).
+  const { appendToStreams, checkWritable } = store;
+  return {
+    ...observedStore,
+    ...(appendToStreams === undefined ? {} : { appendToStreams: (appends) => observed('append', undefined, report, () => appendToStreams.call(store, appends)) }),
+    ...(checkWritable === undefined ? {} : { checkWritable: () => checkWritable.call(store) }),
+  };
 }
