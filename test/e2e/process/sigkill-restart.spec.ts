@@ -132,9 +132,10 @@ describe('the service killed with SIGKILL at random points of bursts, 50 times, 
       const started = Date.now();
       try {
         await Promise.all(hosts.map((host, index) => lane(host, index, seededRandom(random.int(0, 2 ** 31 - 1)))));
-        // The kills fell mid-burst (some commands never got an answer), and in both crash windows.
+        // The kills fell mid-burst (some commands never got an answer) and inside cancels (a frozen run
+        // left for recovery). A spawn is one commit on SQLite, so no kill ever leaves a link without its child.
         expect(figures.unanswered).toBeGreaterThan(0);
-        expect({ spawnCrashPoints: figures.spawnCrashPoints > 0, cancelCrashPoints: figures.cancelCrashPoints > 0 }).toEqual({ spawnCrashPoints: true, cancelCrashPoints: true });
+        expect({ spawnCrashPoints: figures.spawnCrashPoints, cancelCrashPoints: figures.cancelCrashPoints > 0 }).toEqual({ spawnCrashPoints: 0, cancelCrashPoints: true });
       } finally {
         const { kills, sent, acknowledged, refused, unanswered, retried, lost, duplicated, spawnCrashPoints, cancelCrashPoints } = figures;
         console.log(
