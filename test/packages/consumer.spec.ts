@@ -15,7 +15,7 @@ import { repoBin, runTool, succeeded } from './tools.js';
  * copied from the repository (same version, same Node) instead of compiled again; tsc and nest
  * are the repository's.
  */
-const PACKAGE_FOLDERS = ['libs/event-store', 'libs/read-store', 'libs/orchestration', 'apps/runtree-cli'];
+const PACKAGE_FOLDERS = ['libs/event-store', 'libs/read-store', 'libs/orchestration', 'libs/journal-audit', 'apps/runtree-cli'];
 const FIXTURE = join(repo, 'test/packages/consumer-app');
 const SETUP_TIMEOUT_MS = 600_000;
 const STEP_TIMEOUT_MS = 300_000;
@@ -61,7 +61,7 @@ describe('a NestJS app outside the repository, on the packed packages', () => {
     await cp(FIXTURE, join(app, 'src'), { recursive: true });
     await writeFile(join(app, 'src/readme-example.ts'), await readmeExample());
     const dependencies: Record<string, string> = Object.fromEntries(packed.map((entry) => [entry.name, `file:${join(tarballs, entry.filename)}`]));
-    for (const name of ['@nestjs/common', '@nestjs/core', '@nestjs/cqrs', 'reflect-metadata', 'rxjs']) dependencies[name] = `^${await repoVersion(name)}`;
+    for (const name of ['@nestjs/common', '@nestjs/core', '@nestjs/cqrs', 'reflect-metadata', 'rxjs', '@opentelemetry/api']) dependencies[name] = `^${await repoVersion(name)}`;
     const manifest = { name: 'runtree-consumer', private: true, type: 'module', dependencies, devDependencies: { '@types/node': `^${await repoVersion('@types/node')}` } };
     await writeFile(join(app, 'package.json'), JSON.stringify(manifest, null, 2));
     const compilerOptions = {
@@ -89,7 +89,7 @@ describe('a NestJS app outside the repository, on the packed packages', () => {
   });
 
   it('installs packages of JavaScript with declarations, without tests or bench', () => {
-    expect(packed.map((entry) => entry.name).sort()).toEqual(['@runtree/cli', '@runtree/event-store', '@runtree/orchestration', '@runtree/read-store']);
+    expect(packed.map((entry) => entry.name).sort()).toEqual(['@runtree/cli', '@runtree/event-store', '@runtree/journal-audit', '@runtree/orchestration', '@runtree/read-store']);
     for (const entry of packed) {
       const paths = entry.files.map((file) => file.path);
       expect(paths.filter((path) => /\.spec\.|\.ts$(?<!\.d\.ts)|(^|\/)(bench|test)\//.test(path))).toEqual([]);

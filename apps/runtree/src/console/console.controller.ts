@@ -1,6 +1,7 @@
-import { Controller, Get, Header, Param, StreamableFile } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Controller, Get, Header, HttpStatus, Param, StreamableFile } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { OrchestratorError } from '@runtree/orchestration';
+import { ApiRoute } from '../http/api-route.decorator.js';
 import { consoleBundleDir, consoleFile, type ConsoleFile } from './console-bundle.js';
 
 /** The page loads only the bundle's own files and talks only to this service. */
@@ -11,12 +12,20 @@ const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-sr
  * cached for good, and the page, which names them, never is). Open without a token: the page asks
  * for one and sends it on every API call.
  */
-@ApiExcludeController()
+@ApiTags('console')
 @Controller('ui')
 export class ConsoleController {
   private readonly dir = consoleBundleDir();
 
   @Get()
+  @ApiRoute({
+    access: 'open',
+    summary: 'The web console: its page (it asks for the API token when one is set, and sends it on every call)',
+    status: HttpStatus.OK,
+    result: { type: 'string' },
+    resultContent: { 'text/html': { type: 'string' } },
+    errors: [HttpStatus.NOT_FOUND],
+  })
   @Header('Cache-Control', 'no-cache')
   @Header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
   @Header('X-Content-Type-Options', 'nosniff')
@@ -25,6 +34,14 @@ export class ConsoleController {
   }
 
   @Get(':file')
+  @ApiRoute({
+    access: 'open',
+    summary: "One of the console's files, named with its content hash: the page's script, its styles",
+    status: HttpStatus.OK,
+    result: { type: 'string' },
+    resultContent: { 'text/javascript': { type: 'string' }, 'text/css': { type: 'string' }, 'image/svg+xml': { type: 'string' }, 'application/json': {} },
+    errors: [HttpStatus.NOT_FOUND],
+  })
   @Header('Cache-Control', 'public, max-age=31536000, immutable')
   @Header('X-Content-Type-Options', 'nosniff')
   async asset(@Param('file') name: string): Promise<StreamableFile> {

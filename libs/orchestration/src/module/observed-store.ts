@@ -4,12 +4,12 @@ import { inSpan } from '../tracing/tracer.js';
 
 type Report = (event: StoreCallFinished) => void;
 
-/** Times one store call into a span and the observer's report, whatever its outcome. */
-async function observed<T>(call: StoreCall, streamName: string | undefined, report: Report | undefined, work: () => Promise<T>): Promise<T> {
+/** Times one store call into a span (its stream, or the streams of one multi-stream append) and the observer's report, whatever its outcome. */
+async function observed<T>(call: StoreCall, streams: string | readonly string[] | undefined, report: Report | undefined, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
   let outcome = 'ok';
   try {
-    return await inSpan(`store.${call}`, streamName === undefined ? {} : { 'runtree.stream': streamName }, work);
+    return await inSpan(`store.${call}`, streams === undefined ? {} : { 'runtree.stream': typeof streams === 'string' ? streams : [...streams] }, work);
   } catch (error) {
     outcome = error instanceof EventStoreError ? error.code : 'error';
     throw error;
@@ -40,7 +40,7 @@ export function observedStore(store: EventStore, report: Report | undefined): Ev
   const { appendToStreams, checkWritable } = store;
   return {
     ...observedStore,
-    ...(appendToStreams === undefined ? {} : { appendToStreams: (appends) => observed('append', undefined, report, () => appendToStreams.call(store, appends)) }),
+    ...(appendToStreams === undefined ? {} : { appendToStreams: (appends) => observed('append', appends.map((part) => part.streamName), report, () => appendToStreams.call(store, appends)) }),
     ...(checkWritable === undefined ? {} : { checkWritable: () => checkWritable.call(store) }),
   };
 }
