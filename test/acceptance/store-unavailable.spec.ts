@@ -14,10 +14,11 @@ describe(`store_unavailable [${esdbDoubleTarget.name}]`, () => {
     started = await openOrchestrator(esdbDoubleTarget);
   });
 
+  // Closing waits for the client's reconnection after the outage (gRPC backoff): slow on a loaded machine.
   afterAll(async () => {
     await started?.store.outage?.resume();
     await started?.close();
-  });
+  }, 90_000);
 
   it('rejects commands with store_unavailable while the store is down, and works again once it is back', async () => {
     const { orchestrator, store } = started as StartedOrchestrator & { readonly store: OpenedStore };
