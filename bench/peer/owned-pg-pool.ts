@@ -16,8 +16,12 @@ export interface OwnedPgPool {
 export function ownedPgPool(connectionString: string, max = 10): OwnedPgPool {
   const pool = new pg.Pool({ connectionString, max });
   const idleErrors: Error[] = [];
-  pool.on('error', (error) => idleErrors.push(error));
   let ended: Promise<void> | undefined;
+  // Once ended, the pool's connections are on their way out: node-postgres resolves end() before their
+  // sockets close, so a database dropped right after may still end one. Heard, not counted.
+  pool.on('error', (error) => {
+    if (ended === undefined) idleErrors.push(error);
+  });
   return {
     pool,
     idleErrors,
