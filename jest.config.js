@@ -24,4 +24,7 @@ export default {
   testMatch: ['<rootDir>/{apps,libs,test,bench}/**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 30000,
+  // On 2 cores Jest runs every suite in one process: a suite that fails while closing (its failure is
+  // reported) must not keep that process, and CI, from ending.
+  forceExit: true,
 };

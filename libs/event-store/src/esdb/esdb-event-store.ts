@@ -282,22 +282,26 @@ export class EsdbEventStore implements EventStore {
   }
 }
 
-/** Reads to the end, or cancels the server's read once `maxCount` wanted events are in. */
+/**
+ * Reads to the end, or cancels the server's read once `maxCount` wanted events are in. Either way the
+ * read is drained to its end: a gRPC call that already ended holds its last messages until they are
+ * read, and the client's `dispose()` waits for every call to finish, so a read left half-read would
+ * make closing the store hang.
+ */
 async function collect(
   read: StreamingRead<ResolvedEvent | AllStreamResolvedEvent>,
   isWanted: (event: RecordedEvent) => boolean = () => true,
   maxCount = Infinity,
 ): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
-  try {
-    for await (const resolved of read) {
-      const event = toRecordedEvent(resolved);
-      if (event && isWanted(event)) events.push(event);
-      if (events.length >= maxCount) break;
-    }
-  } finally {
-    // Cancelling an already failed read can fail again; the first error is the one to report.
-    if (!read.readableEnded) await read.cancel().catch(() => undefined);
+  let cancelled: Promise<void> | undefined;
+  for await (const resolved of read) {
+    if (cancelled) continue;
+    const event = toRecordedEvent(resolved);
+    if (event && isWanted(event)) events.push(event);
+    // Cancelling an already finished read can fail; the events read are what was asked for.
+    if (events.length >= maxCount) cancelled = read.cancel().catch(() => undefined);
   }
+  await cancelled;
   return events;
 }

@@ -163,5 +163,8 @@ export class PulledSubscription implements Subscription {
 async function closeSource(source: ClientSubscription): Promise<void> {
   // Unsubscribing a call that never started rejects with the reason it did not; we are ending it anyway.
   await source.unsubscribe().catch(() => undefined);
-  source.destroy();
+  // Drained, not destroyed: a call that had already ended holds its last messages until they are read,
+  // and the client's dispose() waits for every call to finish. A 'readable' listener would keep it paused.
+  source.removeAllListeners('readable');
+  source.resume();
 }
