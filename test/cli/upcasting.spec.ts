@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { JsonValue } from '@runtree/event-store';
 import { runOf, schemaRegistry, type SchemaRegistry } from '@runtree/orchestration';
-import { endOf, exportedLines, formatProblem, journalEventOf, verifyJournal, type Journal, type JournalLine } from '@runtree/journal-audit';
+import { endOf, exportedLines, formatProblem, journalEventOf, ReadModelBuilder, verifyJournal, type Journal, type JournalLine } from '@runtree/journal-audit';
 import { progressBar } from '../../apps/runtree-cli/src/progress.js';
-import { ReadModelBuilder } from '../../apps/runtree-cli/src/replay/rebuild.js';
 import { createFixtureStore, type FixtureStore } from './support/fixture-store.js';
 import { clone, forge, type JournalText, type Line } from './support/journal-lines.js';
 

@@ -1,8 +1,8 @@
 import { exitCodes } from './cli-error.js';
 import { flag, onePositional, storeOption, stringOption, type Command } from './command.js';
-import { endOf, serializeEnd, serializeLine } from '@runtree/journal-audit';
+import { endOf, serializeEnd, serializeLine, withLiveStore } from '@runtree/journal-audit';
 import { storedLines } from './journal-source.js';
-import { chooseStore, withLiveStore } from './live-store.js';
+import { chooseStore } from './live-store.js';
 import { openOutput, writeLines } from './output.js';
 import { progressBar } from './progress.js';
 

@@ -1,14 +1,12 @@
+import { liveView, ReadModelBuilder, replayedViews, withLiveStore, type LiveStore, type Rebuilt, type RunView } from '@runtree/journal-audit';
 import { schemaRegistry } from '@runtree/orchestration';
 import { exitCodes, UsageError } from './cli-error.js';
 import { flag, storeOption, stringOption, type Command, type OptionValues } from './command.js';
 import { between, counted, formatDuration } from './format.js';
 import { journalFromFile } from './journal-source.js';
-import { chooseStore, withLiveStore, type LiveStore } from './live-store.js';
+import { chooseStore } from './live-store.js';
 import { progressBar } from './progress.js';
 import { compareView, formatDifference, type Difference } from './replay/compare.js';
-import { wholeLog } from './replay/journal-events.js';
-import { ReadModelBuilder, type Rebuilt } from './replay/rebuild.js';
-import { liveView, replayedViews, type RunView } from './replay/run-view.js';
 import { runLabel } from './run-label.js';
 import { nestByParent, renderTree } from './tree-diagram.js';
 
@@ -27,9 +25,9 @@ async function replayFile(path: string): Promise<Replayed> {
   return { ...(await builder.finish()), source: path, exportedRunId: journal.end?.runId };
 }
 
-async function replayStore({ store }: LiveStore): Promise<Replayed> {
+async function replayStore(live: LiveStore): Promise<Replayed> {
   const builder = new ReadModelBuilder(schemaRegistry, progressBar('replaying', undefined));
-  for await (const event of wholeLog(store)) await builder.apply(event);
+  for await (const event of live.wholeLog()) await builder.apply(event);
   return { ...(await builder.finish()), source: 'the whole store', exportedRunId: undefined };
 }
 

@@ -2,7 +2,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { OrchestratorError, parseListRunsOptions, type DomainError } from '@runtree/orchestration';
 import { exitCodes, UsageError } from './cli-error.js';
 import { flag, storeOption, stringOption, type Command, type OptionValues } from './command.js';
-import { chooseStore, configuredLimits, withLiveStore } from './live-store.js';
+import { withLiveStore } from '@runtree/journal-audit';
+import { chooseStore, configuredLimits } from './live-store.js';
 import { runPageLines } from './run-page-lines.js';
 
 /** Each flag taking text as it is, and the listRuns option it sets. */

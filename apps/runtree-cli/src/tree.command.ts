@@ -2,7 +2,8 @@ import type { Run } from '@runtree/orchestration';
 import { exitCodes } from './cli-error.js';
 import { onePositional, storeOption, stringOption, type Command } from './command.js';
 import { between, formatDuration } from './format.js';
-import { chooseStore, orNotFound, withLiveStore } from './live-store.js';
+import { withLiveStore } from '@runtree/journal-audit';
+import { chooseStore, orNotFound } from './live-store.js';
 import { runLabel } from './run-label.js';
 import { nestByParent, renderTree } from './tree-diagram.js';
 

@@ -2,9 +2,9 @@ import { schemaRegistry } from '@runtree/orchestration';
 import { exitCodes } from './cli-error.js';
 import { counted } from './format.js';
 import { flag, onePositional, storeOption, stringOption, type Command, type OptionValues } from './command.js';
-import { formatProblem, verifyJournal, type Journal } from '@runtree/journal-audit';
+import { formatProblem, verifyJournal, withLiveStore, type Journal } from '@runtree/journal-audit';
 import { isJournalFile, journalFromFile, journalFromStore } from './journal-source.js';
-import { chooseStore, withLiveStore } from './live-store.js';
+import { chooseStore } from './live-store.js';
 
 /** A journal file (see isJournalFile), else a run id whose journal is read from the store. */
 async function loadJournal(fileOrRunId: string, values: OptionValues): Promise<Journal> {

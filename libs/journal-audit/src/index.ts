@@ -1,5 +1,6 @@
 // Exported journals: their NDJSON lines, reading them, and the checks an auditor runs on them
-// without the store. Shared by the CLI (`runtree journal export|verify`) and the service's console routes.
+// without the store, and the replay of a journal into fresh read models. Shared by the CLI
+// (`runtree journal export|verify`, `runtree replay`) and the service's console routes.
 export {
   endOf,
   journalEventOf,
@@ -18,3 +19,6 @@ export {
 } from './journal-file.js';
 export { exportedLines, journalOfLines } from './exported-journal.js';
 export { formatProblem, verifyJournal, type Problem } from './verify/index.js';
+export { withLiveStore, type AuditedStores, type LiveStore } from './live-store.js';
+export { ReadModelBuilder, type Rebuilt, type ReplayProgress } from './replay/read-model-builder.js';
+export { liveView, replayedView, replayedViews, type RunView } from './replay/run-view.js';

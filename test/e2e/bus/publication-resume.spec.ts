@@ -46,14 +46,16 @@ describeWithBrokers('event publication across a restart', () => {
   const config = busConfig(prefix, join(directory, 'runtree.db'));
   let onNats: EventListener;
   let onRabbitmq: EventListener;
+  let onOnlineRuns: EventListener;
 
   beforeAll(async () => {
     onNats = await natsEventListener(`${prefix}.events.>`);
+    onOnlineRuns = await natsEventListener(`${prefix}.events.*.online`);
     onRabbitmq = await rabbitmqEventListener(prefix, `${prefix}.events.#`);
   });
 
   afterAll(async () => {
-    await Promise.all([onNats?.close(), onRabbitmq?.close()]);
+    await Promise.all([onNats?.close(), onRabbitmq?.close(), onOnlineRuns?.close()]);
     await deleteRabbitmqResources(prefix);
     rmSync(directory, { recursive: true, force: true });
   });
@@ -61,8 +63,10 @@ describeWithBrokers('event publication across a restart', () => {
   it('resumes after the saved checkpoint: the events appended meanwhile arrive, none is missing, none repeats', async () => {
     const first = await startBusApp(config);
     let publishedBefore: string[] = [];
+    let openRunId = '';
     try {
       const run = await first.get(Orchestrator).startRun({ kind: 'online' });
+      openRunId = (await first.get(Orchestrator).startRun({ kind: 'online' })).runId;
       await first.get(Orchestrator).completeRun(run.runId, 'done');
       publishedBefore = await runtreeEventIds(first.get<EventStore>(EVENT_STORE));
       await onNats.until((received) => received.length === publishedBefore.length);
@@ -86,6 +90,10 @@ describeWithBrokers('event publication across a restart', () => {
       expect(idsOf(onRabbitmq.received)).toEqual(all);
       const checkpoints = await second.get<EventStore>(EVENT_STORE).readStream(busNames(prefix).publisherCheckpointStream);
       expect(checkpoints.length).toBeGreaterThan(0);
+
+      // A run started before the checkpoint: its later events still carry its kind in their subject.
+      await second.get(Orchestrator).completeRun(openRunId, 'done after the restart');
+      await onOnlineRuns.until((received) => received.some((event) => event.type === 'RunCompleted' && event.streamName === `run-${openRunId}`));
     } finally {
       await second.close();
     }

@@ -3,9 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { comparePositions, type EventStore } from '@runtree/event-store';
-import { EVENT_STORE, Orchestrator, type JournalEntry } from '@runtree/orchestration';
+import { EVENT_STORE, Orchestrator, PublisherCheckpoint, type JournalEntry } from '@runtree/orchestration';
 import { busNames } from '../../../apps/runtree/src/bus/index.js';
-import { PublisherCheckpoint } from '../../../apps/runtree/src/bus/publisher-checkpoint.js';
 import { startEsdbDouble, type EsdbDouble } from '../../support/esdb-double/index.js';
 import { delay } from '../../support/orchestrator-expect.js';
 import {

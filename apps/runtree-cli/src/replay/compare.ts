@@ -1,6 +1,5 @@
-import type { JsonValue } from '@runtree/event-store';
-import { canonicalJson } from '@runtree/orchestration';
-import type { RunView } from './run-view.js';
+import type { RunView } from '@runtree/journal-audit';
+import { canonicalJson, type JsonValue } from '@runtree/orchestration';
 
 /** One field on which the journal's replay and the live read models disagree. */
 export interface Difference {

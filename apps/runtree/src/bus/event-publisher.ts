@@ -1,16 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { EventStore, Position, Subscription } from '@runtree/event-store';
-import { EVENT_STORE, toJournalEntry } from '@runtree/orchestration';
+import { PublicationFeed, type Position, type PublicationSubscription, type PublisherCheckpoint } from '@runtree/orchestration';
 import { BrokerHealth } from '../ops/index.js';
 import { BUS_PREFIX } from './bus-prefix.js';
 import { busNames, type BusNames } from './bus-names.js';
 import type { EventSink } from './event-sink.js';
 import { EVENT_SINKS } from './event-sinks.js';
-import { PublisherCheckpoint } from './publisher-checkpoint.js';
-import { RunKinds } from './run-kinds.js';
-
-/** Runtree's own streams: what the bus publishes. */
-const RUNTREE_STREAM_PREFIXES = ['run-', 'session-', 'thread-'];
 /**
  * A checkpoint is saved after this many events, and every this long while some are unsaved. So after
  * a broker loss or a restart a subscriber receives again at most this many events it already had.
@@ -23,7 +17,7 @@ const RETRY_AFTER_MS = 2_000;
 /**
  * Publishes every Runtree event to every configured broker as `<prefix>.events.<EventType>.<kind>`
  * (the run's kind; no kind for a session's or thread's event, see `BusNames.eventSubject`), from
- * one checkpointed subscription to the global log. The checkpoint is saved only once every broker
+ * one checkpointed subscription to the global log (`PublicationFeed`). The checkpoint is saved only once every broker
  * has taken the events before it, so after a crash or a broker failure publication starts again
  * at the checkpoint: at least once and without gaps (subscribers de-duplicate by `eventId`).
  */
@@ -32,10 +26,9 @@ export class EventPublisher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(EventPublisher.name);
   private readonly names: BusNames;
   private readonly checkpoint: PublisherCheckpoint;
-  private readonly runKinds: RunKinds;
   private stopped = false;
   private running: Promise<void> = Promise.resolve();
-  private subscription: Subscription | undefined;
+  private subscription: PublicationSubscription | undefined;
   private wakeUp: (() => void) | undefined;
   // The pass in progress: how far it has published, how much of that is unsaved, why it must end.
   private progress: Position | undefined;
@@ -45,13 +38,12 @@ export class EventPublisher implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @Inject(BUS_PREFIX) prefix: string,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly feed: PublicationFeed,
     @Inject(EVENT_SINKS) private readonly sinks: EventSink[],
     brokerHealth: BrokerHealth,
   ) {
     this.names = busNames(prefix);
-    this.checkpoint = new PublisherCheckpoint(store, this.names.publisherCheckpointStream);
-    this.runKinds = new RunKinds(store);
+    this.checkpoint = feed.checkpoint(this.names.publisherCheckpointStream);
     for (const sink of sinks) brokerHealth.register(sink.name, () => sink.isAlive());
   }
 
@@ -85,15 +77,14 @@ export class EventPublisher implements OnApplicationBootstrap, OnModuleDestroy {
       await Promise.all(this.sinks.map((sink) => sink.open((reason) => this.endPass(reason))));
       const fromPosition = await this.checkpoint.load();
       if (this.stopped) return;
-      this.subscription = this.store.subscribeToAll({ fromPosition, filter: { streamNamePrefixes: RUNTREE_STREAM_PREFIXES } });
+      this.subscription = this.feed.subscribe(fromPosition);
       // A broker lost while the pass was opening: end it before it publishes anything.
       if (this.failure !== undefined) void this.subscription.stop();
       for await (const message of this.subscription) {
         if (message.type === 'event') {
-          const event = toJournalEntry(message.event);
-          const subject = this.names.eventSubject(event.type, await this.runKinds.kindOf(event));
-          for (const sink of this.sinks) sink.publish(subject, event);
-          this.progress = message.event.position;
+          const subject = this.names.eventSubject(message.entry.type, message.runKind);
+          for (const sink of this.sinks) sink.publish(subject, message.entry);
+          this.progress = message.position;
           if (++this.unsavedEvents >= CHECKPOINT_EVERY_EVENTS) await this.save();
         } else if (message.type === 'checkpoint') {
           // Nothing of ours up to here: saved with the next events' checkpoint, not on its own.

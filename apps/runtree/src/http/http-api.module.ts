@@ -7,7 +7,6 @@ import { JournalAuditController } from './journal-audit.controller.js';
 import { HttpObservationMiddleware } from './http-observation.middleware.js';
 import { OpsModule } from '../ops/index.js';
 import { JournalController } from './journal.controller.js';
-import { JournalPages } from './journal-pages.js';
 import { JournalTails } from './journal-tail.js';
 import { RunListingController } from './run-listing.controller.js';
 import { RunsController } from './runs.controller.js';
@@ -24,7 +23,7 @@ import { TreeFeeds } from './tree-feed.js';
   // HttpMetrics, for the observation middleware.
   imports: [OpsModule],
   controllers: [RunListingController, RunsController, TreeController, StepsController, JournalAuditController, JournalController, SessionsController, AdminController],
-  providers: [JournalTails, TreeFeeds, JournalPages, ClientSlots, { provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
+  providers: [JournalTails, TreeFeeds, ClientSlots, { provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
 })
 export class HttpApiModule implements NestModule {
   /** Every route the app serves, and the requests no route matched. */

@@ -1,8 +1,7 @@
 import { once } from 'node:events';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { HttpResponse } from './express-types.js';
-import { subscribeToStreamResuming, type EventStore, type RecordedEvent } from '@runtree/event-store';
-import { EVENT_STORE, runStream, toJournalEntry } from '@runtree/orchestration';
+import { RunJournals, type JournalEntry } from '@runtree/orchestration';
 import { whenResponseCloses } from './when-response-closes.js';
 
 /** Proxies drop connections that stay silent; a comment line keeps them open. */
@@ -14,8 +13,8 @@ export function openEventStream(response: HttpResponse): void {
   response.flushHeaders();
 }
 
-function serverSentEvent(event: RecordedEvent): string {
-  return `id: ${event.revision}\nevent: ${event.type}\ndata: ${JSON.stringify(toJournalEntry(event))}\n\n`;
+function serverSentEvent(entry: JournalEntry): string {
+  return `id: ${entry.revision}\nevent: ${entry.type}\ndata: ${JSON.stringify(entry)}\n\n`;
 }
 
 /** Waits until a client that could not take more has taken it, or has gone. */
@@ -30,22 +29,21 @@ export async function drainedOrClosed(response: HttpResponse): Promise<void> {
 }
 
 /**
- * Server-sent-event tails of runs' streams. One catch-up subscription per tail delivers the events
- * already written, then each new one as it is appended, with no gap between the two, across store
- * outages too. A tail ends when its client disconnects, or when the app shuts down (before the
- * store closes under it).
+ * Server-sent-event tails of runs' journals (`RunJournals.tail`: the entries already written, then
+ * each new one, across store outages too). A tail ends when its client disconnects, or when the
+ * app shuts down (before the store closes under it).
  */
 @Injectable()
 export class JournalTails implements BeforeApplicationShutdown {
   private readonly logger = new Logger(JournalTails.name);
   private readonly open = new Set<() => Promise<void>>();
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(private readonly journals: RunJournals) {}
 
   async follow(runId: string, response: HttpResponse): Promise<void> {
     openEventStream(response);
     // A store outage pauses the tail; it goes on after the last event sent once the store is back.
-    const subscription = subscribeToStreamResuming(this.store, runStream(runId), {
+    const tail = this.journals.tail(runId, {
       onStoreFailure: (error, delayMs) => this.logger.warn(`The journal tail of run ${runId} lost the store (${error.message}); resuming in ${delayMs} ms`),
     });
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_INTERVAL_MS);
@@ -54,15 +52,15 @@ export class JournalTails implements BeforeApplicationShutdown {
       (stopped ??= (async () => {
         clearInterval(heartbeat);
         this.open.delete(stop);
-        await subscription.stop();
+        await tail.stop();
         response.end();
       })());
     this.open.add(stop);
     whenResponseCloses(response, () => void stop());
     try {
-      for await (const message of subscription) {
-        // Pull the next event only once a slow client has taken this one (or has gone).
-        if (message.type === 'event' && !response.write(serverSentEvent(message.event))) await drainedOrClosed(response);
+      for await (const entry of tail) {
+        // Pull the next entry only once a slow client has taken this one (or has gone).
+        if (!response.write(serverSentEvent(entry))) await drainedOrClosed(response);
       }
     } catch (error) {
       this.logger.error(`The journal tail of run ${runId} failed`, error instanceof Error ? error.stack : String(error));

@@ -1,13 +1,13 @@
 import { Controller, Get, HttpStatus, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { HttpRequest, HttpResponse } from './express-types.js';
-import { Orchestrator } from '@runtree/orchestration';
+import { Orchestrator, RunJournals, type JournalPage, type PageRequest } from '@runtree/orchestration';
 import type { RuntreeConfig } from '../config.js';
 import { RUNTREE_CONFIG } from '../security/runtree-config.token.js';
 import { ApiRoute } from './api-route.decorator.js';
 import { ClientSlots } from './client-slots.js';
 import { inputRejection } from './input-rejection.js';
-import { JournalPages, parsePageLimit, type JournalPage, type PageRequest } from './journal-pages.js';
+import { parsePageLimit } from './page-limit.js';
 import { JournalTails } from './journal-tail.js';
 import { schemaRef } from './openapi-schemas.js';
 import { allowOnlyQueryKeys, booleanQueryParam, type QueryParams } from './query-params.js';
@@ -22,7 +22,7 @@ export class JournalController {
   constructor(
     private readonly orchestrator: Orchestrator,
     private readonly tails: JournalTails,
-    private readonly pages: JournalPages,
+    private readonly journals: RunJournals,
     private readonly slots: ClientSlots,
     @Inject(RUNTREE_CONFIG) private readonly config: RuntreeConfig,
   ) {}
@@ -74,10 +74,10 @@ export class JournalController {
   private async page(runId: string, descendants: boolean, pageRequest: PageRequest): Promise<JournalPage> {
     if (!descendants) {
       await this.orchestrator.status(runId); // validates the id; an unknown run is a 404
-      return this.pages.ofRun(runId, pageRequest);
+      return this.journals.pageOfRun(runId, pageRequest);
     }
     const tree = await this.orchestrator.collect(runId, { includeJournal: false, includeDescendants: true, includeSteps: false });
-    return this.pages.ofRuns([runId, ...(tree.descendants ?? []).map((child) => child.run.runId)], pageRequest);
+    return this.journals.pageOfRuns([runId, ...(tree.descendants ?? []).map((child) => child.run.runId)], pageRequest);
   }
 }
 

@@ -9,7 +9,7 @@ import { MetricsController } from './metrics/metrics.controller.js';
 import { metricsRegistryProvider } from './metrics/metrics-registry.js';
 import { OrchestrationGauges } from './metrics/orchestration-gauges.js';
 import { OrchestrationMetrics } from './metrics/orchestration-metrics.js';
-import { OrchestrationInternals } from './orchestration-internals.js';
+import { OrchestratorHealthLookup } from './orchestrator-health-lookup.js';
 
 /**
  * GET /health and GET /metrics. Import it into the app AND into `OrchestratorModule.forRootAsync`,
@@ -26,7 +26,7 @@ import { OrchestrationInternals } from './orchestration-internals.js';
     HttpMetrics,
     BusMetrics,
     OrchestrationGauges,
-    OrchestrationInternals,
+    OrchestratorHealthLookup,
     BrokerHealth,
     RuntreeHealthIndicators,
   ],

@@ -10,6 +10,9 @@ import { substrateCommandHandlers } from '../commands/session.commands.js';
 import { SpawnChildHandler } from '../commands/spawn-child.command.js';
 import { Orchestrator } from '../facade/orchestrator.js';
 import { ORCHESTRATOR_OBSERVER } from '../facade/orchestrator-observer.js';
+import { OrchestratorHealth } from '../facade/orchestrator-health.js';
+import { PublicationFeed } from '../facade/publication-feed.js';
+import { RunJournals } from '../facade/run-journals.js';
 import { ORCHESTRATION_POLICY } from '../policy/orchestration-policy.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { queryHandlers } from '../queries/index.js';
@@ -66,7 +69,13 @@ const providers: Provider[] = [
   StartupRecovery,
   OrchestratorLifecycle,
   Orchestrator,
+  RunJournals,
+  PublicationFeed,
+  OrchestratorHealth,
 ];
+
+/** The facade the apps use; the store tokens and the projection are exported for tests. */
+const exported = [Orchestrator, RunJournals, PublicationFeed, OrchestratorHealth, ProjectionRunner, EVENT_STORE, READ_STORE];
 
 /**
  * Global, like other forRoot modules: every module of the app can inject `Orchestrator`.
@@ -81,7 +90,7 @@ export class OrchestratorModule {
       global: true,
       imports: [CqrsModule.forRoot()],
       providers: [{ provide: MODULE_OPTIONS, useValue: options }, ...providers],
-      exports: [Orchestrator, ProjectionRunner, EVENT_STORE, READ_STORE],
+      exports: exported,
     };
   }
 
@@ -91,7 +100,7 @@ export class OrchestratorModule {
       global: true,
       imports: [CqrsModule.forRoot(), ...(options.imports ?? [])],
       providers: [{ provide: MODULE_OPTIONS, useFactory: options.useFactory, inject: (options.inject ?? []) as never[] }, ...providers],
-      exports: [Orchestrator, ProjectionRunner, EVENT_STORE, READ_STORE],
+      exports: exported,
     };
   }
 }

@@ -13,13 +13,13 @@ import {
 import { ReadStoreUnavailableError, type ReadStore, type StoredCheckpoint, type TableSet } from '@runtree/read-store';
 import { decodeDomainEvent } from '../events/event-registry.js';
 import { EVENT_STORE, PROJECTION_OPTIONS, READ_STORE } from '../module/tokens.js';
-import { streamPrefixes } from '../streams/stream-names.js';
+import { runtreeStreams } from '../streams/stream-names.js';
 import type { ProjectedEvent } from './batch-rows.js';
 import { projectBatch } from './project-batch.js';
 import { hasReached, PositionWaiters } from './position-waiters.js';
 import { schemaVersionOf } from './recorded-metadata.js';
 
-const RUNTREE_STREAMS: EventFilter = { streamNamePrefixes: Object.values(streamPrefixes) };
+const RUNTREE_STREAMS: EventFilter = runtreeStreams;
 /**
  * Events per catch-up page and per transaction. Pages are garbage once applied: pages of 4,096
  * outlived V8's young generation (the collector promoted, then swept them); 512 did not.

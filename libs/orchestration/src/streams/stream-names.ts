@@ -13,3 +13,6 @@ export function parseStreamName(streamName: string): { kind: keyof typeof stream
   }
   return undefined;
 }
+
+/** The filter of Runtree's own streams in the global log (other streams, such as the bus publisher's checkpoints, are not its events). */
+export const runtreeStreams = { streamNamePrefixes: Object.values(streamPrefixes) } as const;

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthCheckAttempt, type HealthIndicatorFunction } from '@nestjs/terminus';
-import { positionToString } from '@runtree/event-store';
-import { OrchestrationInternals } from '../orchestration-internals.js';
+import { OrchestratorHealthLookup } from '../orchestrator-health-lookup.js';
 import { BrokerHealth, type BrokerLivenessProbe } from './broker-health.js';
 
 /** A dependency that does not answer within this is down: /health must answer even when they hang. */
@@ -17,7 +16,7 @@ export const MAX_HEALTHY_PROJECTION_LAG = 100_000;
 export class RuntreeHealthIndicators {
   constructor(
     private readonly indicators: HealthIndicatorService,
-    private readonly orchestration: OrchestrationInternals,
+    private readonly orchestration: OrchestratorHealthLookup,
     private readonly brokers: BrokerHealth,
   ) {}
 
@@ -29,24 +28,14 @@ export class RuntreeHealthIndicators {
   private store(): HealthCheckAttempt<'store'> {
     return this.indicators
       .check('store')
-      .attempt(async () => {
-        const store = this.orchestration.store;
-        const head = await store.headPosition();
-        // Reads can succeed while writes fail (a read-only file, a full disk): commands then fail, so the store is down.
-        await store.checkWritable?.();
-        return { head: head === 'start' ? 'empty' : positionToString(head) };
-      })
+      .attempt(async () => this.orchestration.health.eventStore())
       .withTimeout(HEALTH_CHECK_TIMEOUT_MS);
   }
 
   private readStore(): HealthCheckAttempt<'read-store'> {
     return this.indicators
       .check('read-store')
-      .attempt(async () => {
-        const readStore = this.orchestration.readStore;
-        await readStore.checkAvailable();
-        return { kind: readStore.kind };
-      })
+      .attempt(async () => this.orchestration.health.readModels())
       .withTimeout(HEALTH_CHECK_TIMEOUT_MS);
   }
 
@@ -54,13 +43,13 @@ export class RuntreeHealthIndicators {
     return this.indicators
       .check('projection')
       .attempt(async () => {
-        const projection = this.orchestration.projection;
-        if (!projection.isRunning) throw new Error('the projection is not running');
-        const lag = await projection.lag();
+        const health = this.orchestration.health;
+        if (!health.projectionState().running) throw new Error('the projection is not running');
+        const lag = await health.projectionLag();
         if (lag > MAX_HEALTHY_PROJECTION_LAG) {
           throw new Error(`the projection lags ${lag} behind the head of the log (healthy up to ${MAX_HEALTHY_PROJECTION_LAG})`);
         }
-        return { lag, role: projection.isProjector ? 'projector' : 'reader' };
+        return { lag, role: health.projectionState().role };
       })
       .withTimeout(HEALTH_CHECK_TIMEOUT_MS);
   }

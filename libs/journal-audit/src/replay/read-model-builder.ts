@@ -2,11 +2,16 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Position, RecordedEvent } from '@runtree/event-store';
 import { openSqliteReadStore, type ReadStore } from '@runtree/read-store';
 import { decodeDomainEvent, parseStreamName, projectBatch, type ProjectedEvent, type SchemaRegistry } from '@runtree/orchestration';
-import { metadataField } from '@runtree/journal-audit';
-import type { Progress } from '../progress.js';
+import { metadataField } from '../journal-file.js';
 
 /** Events folded per transaction, as the service's projection does. */
 const BATCH = 512;
+
+/** Told of each event applied, and of the end (a progress bar). */
+export interface ReplayProgress {
+  advance(): void;
+  done(): void;
+}
 
 export interface Rebuilt {
   /** Read models in memory, built from the events alone: close it when done. */
@@ -31,7 +36,7 @@ export class ReadModelBuilder {
 
   constructor(
     private readonly registry: SchemaRegistry,
-    private readonly progress: Progress,
+    private readonly progress: ReplayProgress,
   ) {
     this.opened = this.models.open();
   }

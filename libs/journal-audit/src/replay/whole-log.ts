@@ -1,15 +1,13 @@
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@runtree/event-store';
-import { runStream, sessionStream, threadStream } from '@runtree/orchestration';
+import { runtreeStreams } from '@runtree/orchestration';
 
 const PAGE = 4096;
-/** Runtree's streams, as the service's projection filters them. */
-const RUNTREE_STREAMS = { streamNamePrefixes: [runStream(''), sessionStream(''), threadStream('')] };
 
-/** The store's whole log of Runtree events, page by page in commit order. */
+/** The store's whole log of Runtree events (as the service's projection filters them), page by page in commit order. */
 export async function* wholeLog(store: EventStore): AsyncGenerator<RecordedEvent> {
   let from: Position | 'start' = 'start';
   for (;;) {
-    const page = await store.readAll({ fromPosition: from, maxCount: PAGE, filter: RUNTREE_STREAMS });
+    const page = await store.readAll({ fromPosition: from, maxCount: PAGE, filter: runtreeStreams });
     const last = from;
     // Forwards reads include `fromPosition`, which the previous page already gave.
     const fresh = last === 'start' ? page : page.filter((event) => comparePositions(event.position, last) > 0);
