@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import type { JsonValue } from '@runtree/event-store';
 import { canonicalJson, eventHash, type HashedContent } from './hash-chain.js';
 
@@ -9,6 +10,22 @@ describe('canonicalJson', () => {
 
   it('gives the same text for the same value whatever the key order', () => {
     expect(canonicalJson({ x: 1, y: { p: true, q: 'a' } })).toBe(canonicalJson({ y: { q: 'a', p: true }, x: 1 }));
+  });
+
+  it('writes any JSON value as JSON that parses back to it, whatever its key order', () => {
+    const reversedKeys = (item: unknown): unknown => {
+      if (Array.isArray(item)) return item.map(reversedKeys);
+      if (item === null || typeof item !== 'object') return item;
+      return Object.fromEntries(Object.entries(item).reverse().map(([key, child]) => [key, reversedKeys(child)]));
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = canonicalJson(value as JsonValue);
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
+        expect(canonicalJson(reversedKeys(value) as JsonValue)).toBe(text);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('keeps array order', () => {
@@ -47,6 +64,13 @@ describe('eventHash', () => {
   it('is a SHA-256 hex digest, the same for the same content', () => {
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
     expect(eventHash('p', { ...content })).toBe(hash);
+  });
+
+  // Journals already written carry these hashes: the bytes hashed must never change.
+  it('is the digest the journal has always recorded', () => {
+    expect(hash).toBe('ac2c1e36050bf7c92b8f130a04f7c98416840e6e3b8daf1af95575fb709af74e');
+    const unusual = { text: 'h\u00e9llo \u{1F600} \ud800', list: [1, null, { z: [], y: {} }] };
+    expect(eventHash('p', { ...content, data: unusual })).toBe('706d92d61698496d32c65cf97c7b3143bf705b2dc1238df92853342587f04ba3');
   });
 
   it('does not depend on the key order of data and metadata', () => {

@@ -17,6 +17,10 @@ describe('nameBasedUuid', () => {
     );
   });
 
+  it('takes a lone surrogate as UTF-8 does (U+FFFD), as the ids already written did', () => {
+    expect(nameBasedUuid(NAMESPACE)('a\ud800b')).toBe(uuidv5(Buffer.from('a\ud800b', 'utf8'), NAMESPACE));
+  });
+
   it('keeps the namespace apart', () => {
     expect(nameBasedUuid(NAMESPACE)('a')).not.toBe(nameBasedUuid('9b3c1f52-0d7e-4a57-8f0e-6c2d8e41b9a4')('a'));
   });

@@ -67,6 +67,14 @@ export interface RowsStatement {
   readonly tail: string;
 }
 
+const singleRows = new WeakMap<RowsStatement, string>();
+
+/** The one-row statement, built once: a new string each time would be hashed and compared whole by the statement cache. */
 export function singleRow(statement: RowsStatement): string {
-  return `${statement.head} ${statement.row} ${statement.tail}`;
+  let sql = singleRows.get(statement);
+  if (sql === undefined) {
+    sql = `${statement.head} ${statement.row} ${statement.tail}`;
+    singleRows.set(statement, sql);
+  }
+  return sql;
 }

@@ -13,7 +13,7 @@ import { ReadQueries } from '../sql/read-queries.js';
 import { linkCoreOf, runRowOf, stepCoreOf, type DbRow } from '../sql/row-mapping.js';
 import { allTables, tableNames, tableSetDdl } from '../sql/tables.js';
 import { linkParams, runCounterParams, runParams, sessionParams, stepFinishParams, stepParams, threadParams } from '../sql/write-params.js';
-import { singleRow, writeStatements } from '../sql/write-statements.js';
+import { singleRow, writeStatements, type RowsStatement } from '../sql/write-statements.js';
 import { asReadStoreError } from './sqlite-errors.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { generationOf, migrateSqliteSchema, setMeta } from './sqlite-schema.js';
@@ -211,31 +211,26 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
 
   private writeChanges(set: TableSet, { changes, journalId }: ProjectionCommit): void {
     const sql = writeStatements(set);
-    const run = this.statement(singleRow(sql.upsertRun));
-    for (const row of changes.runs) run.run(...runParams(row));
-    const counters = this.statement(sql.updateRunCounters);
-    for (const row of changes.runCounters) counters.run(...runCounterParams(row));
-    const payload = this.statement(singleRow(sql.insertRunPayload));
-    for (const row of changes.runPayloads) payload.run(row.runId, toJsonColumn(row.metadata), toJsonColumn(row.input));
-    const outcome = this.statement(singleRow(sql.insertRunOutcome));
-    for (const row of changes.runOutcomes) outcome.run(row.runId, toJsonColumn(row.outcome));
-    const link = this.statement(singleRow(sql.upsertLink));
-    for (const row of changes.links) link.run(...linkParams(row));
-    const attach = this.statement(sql.attachLink);
-    for (const row of changes.attachedLinks) attach.run(row.childSessionId ?? null, row.childThreadId ?? null, row.parentRunId, row.childRunId);
-    const step = this.statement(singleRow(sql.insertStep));
-    for (const row of changes.steps) step.run(...stepParams(row));
-    const finish = this.statement(sql.finishStep);
-    for (const row of changes.finishedSteps) finish.run(...stepFinishParams(row));
-    const session = this.statement(singleRow(sql.upsertSession));
-    for (const row of changes.sessions) session.run(...sessionParams(row));
-    const closeSession = this.statement(sql.closeSession);
-    for (const sessionId of changes.closedSessions) closeSession.run(sessionId);
-    const thread = this.statement(singleRow(sql.upsertThread));
-    for (const row of changes.threads) thread.run(...threadParams(row));
-    const closeThread = this.statement(sql.closeThread);
-    for (const threadId of changes.closedThreads) closeThread.run(threadId);
+    this.writeRows(sql.upsertRun, changes.runs, runParams);
+    this.writeRows(sql.updateRunCounters, changes.runCounters, runCounterParams);
+    this.writeRows(sql.insertRunPayload, changes.runPayloads, (row) => [row.runId, toJsonColumn(row.metadata), toJsonColumn(row.input)]);
+    this.writeRows(sql.insertRunOutcome, changes.runOutcomes, (row) => [row.runId, toJsonColumn(row.outcome)]);
+    this.writeRows(sql.upsertLink, changes.links, linkParams);
+    this.writeRows(sql.attachLink, changes.attachedLinks, (row) => [row.childSessionId ?? null, row.childThreadId ?? null, row.parentRunId, row.childRunId]);
+    this.writeRows(sql.insertStep, changes.steps, stepParams);
+    this.writeRows(sql.finishStep, changes.finishedSteps, stepFinishParams);
+    this.writeRows(sql.upsertSession, changes.sessions, sessionParams);
+    this.writeRows(sql.closeSession, changes.closedSessions, (sessionId) => [sessionId]);
+    this.writeRows(sql.upsertThread, changes.threads, threadParams);
+    this.writeRows(sql.closeThread, changes.closedThreads, (threadId) => [threadId]);
     if (journalId !== undefined) this.statement("INSERT INTO read_store_meta (key, value) VALUES ('journal_id', ?) ON CONFLICT (key) DO NOTHING").run(journalId);
+  }
+
+  /** One statement run per row; a kind with no rows in the batch costs nothing (most batches touch few kinds). */
+  private writeRows<T>(sql: string | RowsStatement, rows: readonly T[], params: (row: T) => readonly unknown[]): void {
+    if (rows.length === 0) return;
+    const statement = this.statement(typeof sql === 'string' ? sql : singleRow(sql));
+    for (const row of rows) statement.run(...params(row));
   }
 
   private checkpointOrUndefined(set: TableSet): StoredCheckpoint | undefined {
