@@ -156,7 +156,8 @@ async function awaitOneWaiter(queue: Queue, connection: ConnectionOptions, error
     await Promise.all([events.waitUntilReady(), worker.waitUntilReady()]);
     const latencies: number[] = [];
     for (const _ of range(runs)) {
-      const id = randomBytes(8).toString('hex');
+      // Prefixed: BullMQ refuses a custom id that reads as an integer, which a hex string sometimes does.
+      const id = `run-${randomBytes(8).toString('hex')}`;
       const entry = { taken: gate(), release: gate(), completed: gate(), completedAt: 0 };
       held.set(id, entry);
       const job = await queue.add('run', {}, { jobId: id });
