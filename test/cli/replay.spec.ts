@@ -1,42 +1,17 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Link, Orchestrator, Run } from '@runtree/orchestration';
+import { liveView, type RunView } from '@runtree/journal-audit';
 import type { StartedOrchestrator } from '../support/orchestrator-targets.js';
 import { createFixtureStore, type FixtureStore, type FixtureTrees } from './support/fixture-store.js';
 import { forge, indexOf, readJournal, streamOf, writeJournal } from './support/journal-lines.js';
 import { ensureCliBuilt, runCli } from './support/run-cli.js';
 
-interface ReplayedRun {
-  run: Run;
-  link: Link | null;
-  children: string[];
-  stepCount: number;
-  activeStepCount: number;
-  childCount: number;
-  activeChildCount: number;
-}
-
 interface ReplayJson {
   eventCount: number;
   skipped: string[];
-  runs: ReplayedRun[];
+  runs: RunView[];
   differences?: { runId: string; field: string; journal?: unknown; live?: unknown }[];
-}
-
-/** The same view, asked of the live orchestrator through its public queries. */
-async function liveRun(orchestrator: Orchestrator, runId: string): Promise<ReplayedRun> {
-  const status = await orchestrator.status(runId);
-  const collected = await orchestrator.collect(runId, { includeSteps: false, includeJournal: false });
-  return {
-    run: status.run,
-    link: collected.link ?? null,
-    children: collected.children.map((child) => child.run.runId),
-    stepCount: status.stepCount,
-    activeStepCount: status.activeStepCount,
-    childCount: status.childCount,
-    activeChildCount: status.activeChildCount,
-  };
 }
 
 describe('runtree replay', () => {
@@ -66,7 +41,7 @@ describe('runtree replay', () => {
     expect(replayed.skipped).toEqual([]);
     const { descendants } = await live.orchestrator.collect(fixture.trees[shape], { includeDescendants: true, includeJournal: false, includeSteps: false });
     expect(replayed.runs.map((view) => view.run.runId)).toEqual([fixture.trees[shape], ...descendants!.map((child) => child.run.runId)]);
-    for (const view of replayed.runs) expect(view).toEqual(await liveRun(live.orchestrator, view.run.runId));
+    for (const view of replayed.runs) expect(view).toEqual(await liveView(live.orchestrator, view.run.runId));
   });
 
   it('the mixed tree keeps its statuses, counts and children order', async () => {
