@@ -19,6 +19,8 @@ interface Opened {
   exec(sql: string): Promise<void>;
   /** A second store on the same database (another process). */
   another(): ReadStore;
+  /** The indexes of the live tables, by name without their generation, sorted. */
+  liveIndexes(): Promise<string[]>;
   dispose(): Promise<void>;
 }
 
@@ -36,6 +38,12 @@ const adapters: readonly { readonly name: string; open(): Promise<Opened> }[] = 
           db.close();
         },
         another: () => openSqliteReadStore({ path }),
+        liveIndexes: async () => {
+          const db = new Database(path, { readonly: true });
+          const rows = db.prepare("SELECT name, tbl_name AS tableName FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'").all();
+          db.close();
+          return liveIndexNames(rows as IndexRow[]);
+        },
         dispose: () => rm(directory, { recursive: true, force: true }),
       };
     },
@@ -53,11 +61,28 @@ const adapters: readonly { readonly name: string; open(): Promise<Opened> }[] = 
           await client.end();
         },
         another: () => openPostgresReadStore({ connectionString: database.url }),
+        liveIndexes: async () => {
+          const client = new pg.Client({ connectionString: database.url });
+          await client.connect();
+          const result = await client.query<IndexRow>("SELECT indexname AS name, tablename AS \"tableName\" FROM pg_indexes WHERE schemaname = 'runtree'");
+          await client.end();
+          return liveIndexNames(result.rows);
+        },
         dispose: () => database.drop(),
       };
     },
   },
 ];
+
+interface IndexRow {
+  readonly name: string;
+  readonly tableName: string;
+}
+
+const liveIndexNames = (rows: readonly IndexRow[]): string[] =>
+  rows.filter((row) => !row.tableName.startsWith('rebuild_') && row.tableName !== 'read_store_meta' && row.tableName !== 'projection_checkpoints')
+    .map((row) => row.name.replace(/_g\d+$/, '').replace(/^rebuild_/, '')) // PostgreSQL's implicit key name keeps its table's old name
+    .sort();
 
 const at = (n: number): Position => ({ commit: BigInt(n), prepare: BigInt(n) });
 
@@ -149,6 +174,16 @@ describe.each(adapters)('ReadStore [$name]', (adapter) => {
       expect((await store.readCheckpoint('live')).position).toEqual(at(5));
     }
     expect(await store.run('old')).toBeUndefined();
+  });
+
+  it('swaps rebuilt tables in with every index a new store has (the rebuild adds the query indexes once, before the swap)', async () => {
+    const fresh = await opened.liveIndexes();
+    expect(fresh).toEqual(expect.arrayContaining(['runs_by_id', 'runs_by_status', 'links_children', 'steps_in_order', 'sessions_owned_open']));
+    const rebuilding = await store.reset('rebuild', 'start');
+    await store.commit('rebuild', { changes: starting('a'), fromVersion: rebuilding.version, to: at(1) });
+    expect(await store.swapRebuild()).toBe(true);
+    expect(await opened.liveIndexes()).toEqual(fresh);
+    expect(await store.listRuns({ status: 'running', limit: 10, include: { metadata: false, input: false, output: false } })).toMatchObject({ runs: [{ runId: 'a' }] });
   });
 
   it('refuses a schema newer than this build, naming both versions', async () => {

@@ -104,6 +104,23 @@ describe('ProjectionRunner', () => {
     expect(runner.checkpoint).toEqual(position);
   });
 
+  it('rebuilds a log of several pages, rows changed across pages, into the live read models', async () => {
+    runner.start();
+    const script = new EventScript().startRun('root');
+    const runs = Array.from({ length: 1500 }, (_, index) => `r${index}`);
+    runs.forEach((runId, index) => script.spawn('root', runId, index));
+    // Every run's step and completion come pages after its start.
+    for (const runId of runs) script.onRun(runId, 'StepStarted', { stepId: 's', name: 'n', kind: 'k' });
+    for (const runId of runs) script.onRun(runId, 'RunCompleted', { output: runId });
+    const { position } = await script.appendTo(store);
+    await runner.waitFor(position);
+    const live = await readStore.dump();
+
+    await runner.rebuild();
+    expect(await readStore.dump()).toEqual(live);
+    expect(await readStore.runCount()).toBe(1501);
+  });
+
   it('keeps the live read models readable and up to date while a rebuild runs', async () => {
     runner.start();
     const script = new EventScript().startRun('p');

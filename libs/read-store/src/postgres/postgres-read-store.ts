@@ -8,7 +8,7 @@ import { linkCoreColumns, runCoreColumns } from '../sql/columns.js';
 import { numbered } from '../sql/dialect.js';
 import { ReadQueries } from '../sql/read-queries.js';
 import { linkCoreOf, runRowOf, stepCoreOf, type DbRow } from '../sql/row-mapping.js';
-import { allTables, tableNames, tableSetDdl } from '../sql/tables.js';
+import { allTables, queryIndexDdl, tableDdl, tableNames } from '../sql/tables.js';
 import { postgresDialect } from '../sql/dialect.js';
 import { acquireAdvisoryLock } from './advisory-lock.js';
 import { writeChangesBatched } from './batched-writes.js';
@@ -155,7 +155,7 @@ export class PostgresReadStore extends ReadQueries implements ReadStore {
       } else {
         for (const table of allTables(tableNames('rebuild'))) await client.query(`DROP TABLE IF EXISTS ${table}`);
         const generation = Math.max(await generationOf(client, 'generation'), await generationOf(client, 'rebuild_generation')) + 1;
-        for (const statement of tableSetDdl(postgresDialect, tableNames('rebuild'), generation)) await client.query(statement);
+        for (const statement of tableDdl(postgresDialect, tableNames('rebuild'), generation)) await client.query(statement);
         await setMeta(client, 'rebuild_generation', String(generation));
       }
       const version = Number(current.rows[0]?.version ?? 0) + 1;
@@ -184,6 +184,7 @@ export class PostgresReadStore extends ReadQueries implements ReadStore {
       if (!atOrAfter(position, positionOfColumns(live.commit_position, live.prepare_position))) return undefined;
       const liveNames = tableNames('live');
       const rebuildNames = tableNames('rebuild');
+      for (const statement of queryIndexDdl(rebuildNames, await generationOf(client, 'rebuild_generation'))) await client.query(statement);
       await client.query(`DROP TABLE ${allTables(liveNames).join(', ')}`);
       for (const role of Object.keys(liveNames) as (keyof typeof liveNames)[]) await client.query(`ALTER TABLE ${rebuildNames[role]} RENAME TO ${liveNames[role]}`);
       await setMeta(client, 'generation', String(await generationOf(client, 'rebuild_generation')));

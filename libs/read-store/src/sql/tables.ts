@@ -51,11 +51,20 @@ export function metaTables(dialect: Dialect): string[] {
 }
 
 /**
- * One set of read-model tables. Index and key names carry the generation: a rebuilt set keeps its
- * names when renamed to the live ones, so the next rebuild needs new ones. Booleans are 0/1
- * integers in both databases, so every query is the same text.
+ * One set of read-model tables with every index: what queries read. Index and key names carry the
+ * generation: a rebuilt set keeps its names when renamed to the live ones, so the next rebuild needs
+ * new ones. Booleans are 0/1 integers in both databases, so every query is the same text.
  */
 export function tableSetDdl(dialect: Dialect, names: TableNames, generation: number): string[] {
+  return [...tableDdl(dialect, names, generation), ...queryIndexDdl(names, generation)];
+}
+
+/**
+ * The tables with the keys the projection loads and upserts by, and no other index: a rebuild
+ * fills these, then adds `queryIndexDdl` once before it swaps them in (one sort per index instead of
+ * maintaining thirteen indexes row by row).
+ */
+export function tableDdl(dialect: Dialect, names: TableNames, generation: number): string[] {
   const g = `g${generation}`;
   const { runs, runPayloads, runOutcomes, links, steps, sessions, threads } = names;
   return [
@@ -84,14 +93,6 @@ export function tableSetDdl(dialect: Dialect, names: TableNames, generation: num
       running_descendants INTEGER NOT NULL
     )`,
     `CREATE UNIQUE INDEX runs_by_id_${g} ON ${runs} (run_id)`,
-    `CREATE INDEX runs_by_status_${g} ON ${runs} (status, seq)`,
-    `CREATE INDEX runs_by_kind_${g} ON ${runs} (kind, seq)`,
-    `CREATE INDEX runs_by_parent_${g} ON ${runs} (parent_run_id, seq)`,
-    `CREATE INDEX runs_by_root_${g} ON ${runs} (root_run_id, seq)`,
-    `CREATE INDEX runs_by_session_${g} ON ${runs} (session_id, seq)`,
-    `CREATE INDEX runs_by_thread_${g} ON ${runs} (thread_id, seq)`,
-    `CREATE INDEX runs_by_created_${g} ON ${runs} (created_at, seq)`,
-    `CREATE INDEX runs_cancelling_${g} ON ${runs} (seq) WHERE cancel_requested = 1 AND status = 'running'`,
     `CREATE TABLE ${runPayloads} (run_id TEXT NOT NULL CONSTRAINT run_payloads_pk_${g} PRIMARY KEY, metadata TEXT NOT NULL, input TEXT)`,
     `CREATE TABLE ${runOutcomes} (run_id TEXT NOT NULL CONSTRAINT run_outcomes_pk_${g} PRIMARY KEY, outcome TEXT NOT NULL)`,
     `CREATE TABLE ${links} (
@@ -114,9 +115,6 @@ export function tableSetDdl(dialect: Dialect, names: TableNames, generation: num
       projected_order ${dialect.bigint} NOT NULL,
       CONSTRAINT links_pk_${g} PRIMARY KEY (parent_run_id, child_run_id)
     )`,
-    `CREATE INDEX links_by_child_${g} ON ${links} (child_run_id)`,
-    `CREATE INDEX links_children_${g} ON ${links} (parent_run_id, sequence) WHERE visible = 1`,
-    `CREATE INDEX links_pending_${g} ON ${links} (parent_run_id) WHERE visible = 0`,
     `CREATE TABLE ${steps} (
       run_id TEXT NOT NULL,
       step_id TEXT NOT NULL,
@@ -131,7 +129,6 @@ export function tableSetDdl(dialect: Dialect, names: TableNames, generation: num
       error TEXT,
       CONSTRAINT steps_pk_${g} PRIMARY KEY (run_id, step_id)
     )`,
-    `CREATE INDEX steps_in_order_${g} ON ${steps} (run_id, sequence)`,
     `CREATE TABLE ${sessions} (
       session_id TEXT NOT NULL CONSTRAINT sessions_pk_${g} PRIMARY KEY,
       metadata TEXT NOT NULL,
@@ -139,7 +136,6 @@ export function tableSetDdl(dialect: Dialect, names: TableNames, generation: num
       owner_run_id TEXT,
       created_at TEXT NOT NULL
     )`,
-    `CREATE INDEX sessions_owned_open_${g} ON ${sessions} (owner_run_id) WHERE status = 'open' AND owner_run_id IS NOT NULL`,
     `CREATE TABLE ${threads} (
       thread_id TEXT NOT NULL CONSTRAINT threads_pk_${g} PRIMARY KEY,
       session_id TEXT NOT NULL,
@@ -148,5 +144,26 @@ export function tableSetDdl(dialect: Dialect, names: TableNames, generation: num
       status TEXT NOT NULL,
       created_at TEXT NOT NULL
     )`,
+  ];
+}
+
+/** The indexes only queries use (listings, children, trees, recovery's scans); IF NOT EXISTS: creating them twice is nothing. */
+export function queryIndexDdl(names: TableNames, generation: number): string[] {
+  const g = `g${generation}`;
+  const { runs, links, steps, sessions } = names;
+  return [
+    `CREATE INDEX IF NOT EXISTS runs_by_status_${g} ON ${runs} (status, seq)`,
+    `CREATE INDEX IF NOT EXISTS runs_by_kind_${g} ON ${runs} (kind, seq)`,
+    `CREATE INDEX IF NOT EXISTS runs_by_parent_${g} ON ${runs} (parent_run_id, seq)`,
+    `CREATE INDEX IF NOT EXISTS runs_by_root_${g} ON ${runs} (root_run_id, seq)`,
+    `CREATE INDEX IF NOT EXISTS runs_by_session_${g} ON ${runs} (session_id, seq)`,
+    `CREATE INDEX IF NOT EXISTS runs_by_thread_${g} ON ${runs} (thread_id, seq)`,
+    `CREATE INDEX IF NOT EXISTS runs_by_created_${g} ON ${runs} (created_at, seq)`,
+    `CREATE INDEX IF NOT EXISTS runs_cancelling_${g} ON ${runs} (seq) WHERE cancel_requested = 1 AND status = 'running'`,
+    `CREATE INDEX IF NOT EXISTS links_by_child_${g} ON ${links} (child_run_id)`,
+    `CREATE INDEX IF NOT EXISTS links_children_${g} ON ${links} (parent_run_id, sequence) WHERE visible = 1`,
+    `CREATE INDEX IF NOT EXISTS links_pending_${g} ON ${links} (parent_run_id) WHERE visible = 0`,
+    `CREATE INDEX IF NOT EXISTS steps_in_order_${g} ON ${steps} (run_id, sequence)`,
+    `CREATE INDEX IF NOT EXISTS sessions_owned_open_${g} ON ${sessions} (owner_run_id) WHERE status = 'open' AND owner_run_id IS NOT NULL`,
   ];
 }

@@ -11,7 +11,7 @@ import { sqliteDialect } from '../sql/dialect.js';
 import { toJsonColumn } from '../sql/json-columns.js';
 import { ReadQueries } from '../sql/read-queries.js';
 import { linkCoreOf, runRowOf, stepCoreOf, type DbRow } from '../sql/row-mapping.js';
-import { allTables, tableNames, tableSetDdl } from '../sql/tables.js';
+import { allTables, queryIndexDdl, tableDdl, tableNames } from '../sql/tables.js';
 import { linkParams, runCounterParams, runParams, sessionParams, stepFinishParams, stepParams, threadParams } from '../sql/write-params.js';
 import { singleRow, writeStatements, type RowsStatement } from '../sql/write-statements.js';
 import { asReadStoreError } from './sqlite-errors.js';
@@ -160,7 +160,7 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
         } else {
           for (const table of allTables(tableNames('rebuild'))) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
           const generation = Math.max(generationOf(this.db, 'generation'), generationOf(this.db, 'rebuild_generation')) + 1;
-          for (const statement of tableSetDdl(sqliteDialect, tableNames('rebuild'), generation)) this.db.exec(statement);
+          for (const statement of tableDdl(sqliteDialect, tableNames('rebuild'), generation)) this.db.exec(statement);
           setMeta(this.db, 'rebuild_generation', String(generation));
         }
         const version = (this.checkpointOrUndefined(set)?.version ?? 0) + 1;
@@ -186,6 +186,7 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
         const runCount = this.runCountOf('rebuild');
         const live_ = tableNames('live');
         const rebuild = tableNames('rebuild');
+        for (const statement of queryIndexDdl(rebuild, generationOf(this.db, 'rebuild_generation'))) this.db.exec(statement);
         for (const table of allTables(live_)) this.db.exec(`DROP TABLE ${table}`);
         for (const role of Object.keys(live_) as (keyof typeof live_)[]) this.db.exec(`ALTER TABLE ${rebuild[role]} RENAME TO ${live_[role]}`);
         setMeta(this.db, 'generation', String(generationOf(this.db, 'rebuild_generation')));
