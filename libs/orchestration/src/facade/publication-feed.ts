@@ -6,7 +6,14 @@ import { EVENT_STORE, READ_STORE } from '../module/tokens.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { toJournalEntry } from '../queries/journal.js';
 import { parseStreamName, runtreeStreams } from '../streams/stream-names.js';
+import { StreamCache } from '../write/stream-cache.js';
 import { PublisherCheckpoint } from './publication-checkpoint.js';
+
+/**
+ * A run's kind never changes: each subscription remembers the kinds of the runs it saw lately (their
+ * RunStarted, or one lookup), so a run's later events need no read-store read. About 10,000 runs.
+ */
+const RECENT_KINDS_BYTES = 1 << 20;
 
 /** What a publication subscription gives, in log order. */
 export type PublicationMessage =
@@ -40,7 +47,8 @@ export class PublicationFeed {
   /** Runtree's events after `fromPosition` ('start': all of them), then each new one as it is appended. */
   subscribe(fromPosition: Position | 'start'): PublicationSubscription {
     const subscription = this.store.subscribeToAll({ fromPosition, filter: runtreeStreams });
-    const runKindOf = (event: RecordedEvent): Promise<string | undefined> => this.runKindOf(event);
+    const recentKinds = new StreamCache<string>(RECENT_KINDS_BYTES);
+    const runKindOf = (event: RecordedEvent): Promise<string | undefined> => this.runKindOf(event, recentKinds);
     return {
       stop: () => subscription.stop(),
       async *[Symbol.asyncIterator]() {
@@ -57,17 +65,23 @@ export class PublicationFeed {
   }
 
   /**
-   * A run's first event (RunStarted) names its kind; any later one finds it in the read models,
-   * once they hold the event (they hold the RunStarted before it then).
+   * A run's first event (RunStarted) names its kind; a later one takes it from the kinds this
+   * subscription saw, or else from the read models once they hold the event (and so its RunStarted).
    */
-  private async runKindOf(event: RecordedEvent): Promise<string | undefined> {
+  private async runKindOf(event: RecordedEvent, recentKinds: StreamCache<string>): Promise<string | undefined> {
     const stream = parseStreamName(event.streamName);
     if (stream?.kind !== 'run') return undefined;
-    if (event.type === 'RunStarted') return kindField(event.data);
-    const known = await this.readStore.runCore(stream.id);
+    const kind = event.type === 'RunStarted' ? kindField(event.data) : (recentKinds.get(stream.id) ?? (await this.lookUpKind(stream.id, event.position)));
+    // Weighed at its strings' length plus a Map entry's overhead.
+    if (kind !== undefined) recentKinds.set(stream.id, kind, 2 * (stream.id.length + kind.length) + 64);
+    return kind;
+  }
+
+  private async lookUpKind(runId: string, position: Position): Promise<string | undefined> {
+    const known = await this.readStore.runCore(runId);
     if (known !== undefined) return known.kind;
-    await this.projection.waitFor(event.position);
-    return (await this.readStore.runCore(stream.id))?.kind;
+    await this.projection.waitFor(position);
+    return (await this.readStore.runCore(runId))?.kind;
   }
 }
 
