@@ -3,7 +3,6 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   comparePositions,
   positionToString,
-  type EventFilter,
   type EventStore,
   type Position,
   type RecordedEvent,
@@ -19,7 +18,6 @@ import { projectBatch } from './project-batch.js';
 import { hasReached, PositionWaiters } from './position-waiters.js';
 import { schemaVersionOf } from './recorded-metadata.js';
 
-const RUNTREE_STREAMS: EventFilter = runtreeStreams;
 /**
  * Events per catch-up page and per transaction. Pages are garbage once applied: pages of 4,096
  * outlived V8's young generation (the collector promoted, then swept them); 512 did not.
@@ -207,7 +205,7 @@ export class ProjectionRunner implements OnModuleDestroy {
 
   /** The position of the newest event of Runtree's streams: what "caught up" is measured against. */
   private async lastRuntreeEvent(): Promise<Position | undefined> {
-    const [last] = await this.store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1, filter: RUNTREE_STREAMS });
+    const [last] = await this.store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1, filter: runtreeStreams });
     return last?.position;
   }
 
@@ -328,7 +326,7 @@ export class ProjectionRunner implements OnModuleDestroy {
     for (;;) {
       const head = await this.store.headPosition();
       // Forwards reads include `fromPosition`: events already applied are dropped below.
-      const page = await this.store.readAll({ fromPosition: checkpoint.position, maxCount: pageSize, filter: RUNTREE_STREAMS });
+      const page = await this.store.readAll({ fromPosition: checkpoint.position, maxCount: pageSize, filter: runtreeStreams });
       if (!current()) return checkpoint;
       const batch = new Batch(this.logger);
       for (const recorded of page) if (!hasReached(checkpoint.position, recorded.position)) batch.add(recorded);
@@ -345,7 +343,7 @@ export class ProjectionRunner implements OnModuleDestroy {
    */
   private async followLive(from: StoredCheckpoint, current: () => boolean): Promise<void> {
     let checkpoint = from;
-    const subscription = this.store.subscribeToAll({ fromPosition: from.position, filter: RUNTREE_STREAMS, checkpointInterval: CHECKPOINT_INTERVAL });
+    const subscription = this.store.subscribeToAll({ fromPosition: from.position, filter: runtreeStreams, checkpointInterval: CHECKPOINT_INTERVAL });
     this.subscription = subscription;
     const iterator = subscription[Symbol.asyncIterator]();
     const pull = () => {

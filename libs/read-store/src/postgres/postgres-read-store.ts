@@ -184,10 +184,11 @@ export class PostgresReadStore extends ReadQueries implements ReadStore {
       if (!atOrAfter(position, positionOfColumns(live.commit_position, live.prepare_position))) return undefined;
       const liveNames = tableNames('live');
       const rebuildNames = tableNames('rebuild');
-      for (const statement of queryIndexDdl(rebuildNames, await generationOf(client, 'rebuild_generation'))) await client.query(statement);
+      const generation = await generationOf(client, 'rebuild_generation');
+      for (const statement of queryIndexDdl(rebuildNames, generation)) await client.query(statement);
       await client.query(`DROP TABLE ${allTables(liveNames).join(', ')}`);
       for (const role of Object.keys(liveNames) as (keyof typeof liveNames)[]) await client.query(`ALTER TABLE ${rebuildNames[role]} RENAME TO ${liveNames[role]}`);
-      await setMeta(client, 'generation', String(await generationOf(client, 'rebuild_generation')));
+      await setMeta(client, 'generation', String(generation));
       const version = Number(live.version) + 1;
       await client.query(
         "UPDATE projection_checkpoints SET commit_position = $1, prepare_position = $2, version = $3, run_count = $4 WHERE table_set = 'live'",

@@ -147,23 +147,23 @@ export function tableDdl(dialect: Dialect, names: TableNames, generation: number
   ];
 }
 
-/** The indexes only queries use (listings, children, trees, recovery's scans); IF NOT EXISTS: creating them twice is nothing. */
+/** The indexes only queries use (listings, children, trees, recovery's scans). */
 export function queryIndexDdl(names: TableNames, generation: number): string[] {
   const g = `g${generation}`;
   const { runs, links, steps, sessions } = names;
   return [
-    `CREATE INDEX IF NOT EXISTS runs_by_status_${g} ON ${runs} (status, seq)`,
-    `CREATE INDEX IF NOT EXISTS runs_by_kind_${g} ON ${runs} (kind, seq)`,
-    `CREATE INDEX IF NOT EXISTS runs_by_parent_${g} ON ${runs} (parent_run_id, seq)`,
-    `CREATE INDEX IF NOT EXISTS runs_by_root_${g} ON ${runs} (root_run_id, seq)`,
-    `CREATE INDEX IF NOT EXISTS runs_by_session_${g} ON ${runs} (session_id, seq)`,
-    `CREATE INDEX IF NOT EXISTS runs_by_thread_${g} ON ${runs} (thread_id, seq)`,
-    `CREATE INDEX IF NOT EXISTS runs_by_created_${g} ON ${runs} (created_at, seq)`,
-    `CREATE INDEX IF NOT EXISTS runs_cancelling_${g} ON ${runs} (seq) WHERE cancel_requested = 1 AND status = 'running'`,
-    `CREATE INDEX IF NOT EXISTS links_by_child_${g} ON ${links} (child_run_id)`,
-    `CREATE INDEX IF NOT EXISTS links_children_${g} ON ${links} (parent_run_id, sequence) WHERE visible = 1`,
-    `CREATE INDEX IF NOT EXISTS links_pending_${g} ON ${links} (parent_run_id) WHERE visible = 0`,
-    `CREATE INDEX IF NOT EXISTS steps_in_order_${g} ON ${steps} (run_id, sequence)`,
-    `CREATE INDEX IF NOT EXISTS sessions_owned_open_${g} ON ${sessions} (owner_run_id) WHERE status = 'open' AND owner_run_id IS NOT NULL`,
+    `CREATE INDEX runs_by_status_${g} ON ${runs} (status, seq)`,
+    `CREATE INDEX runs_by_kind_${g} ON ${runs} (kind, seq)`,
+    `CREATE INDEX runs_by_parent_${g} ON ${runs} (parent_run_id, seq)`,
+    `CREATE INDEX runs_by_root_${g} ON ${runs} (root_run_id, seq)`,
+    `CREATE INDEX runs_by_session_${g} ON ${runs} (session_id, seq)`,
+    `CREATE INDEX runs_by_thread_${g} ON ${runs} (thread_id, seq)`,
+    `CREATE INDEX runs_by_created_${g} ON ${runs} (created_at, seq)`,
+    `CREATE INDEX runs_cancelling_${g} ON ${runs} (seq) WHERE cancel_requested = 1 AND status = 'running'`,
+    `CREATE INDEX links_by_child_${g} ON ${links} (child_run_id)`,
+    `CREATE INDEX links_children_${g} ON ${links} (parent_run_id, sequence) WHERE visible = 1`,
+    `CREATE INDEX links_pending_${g} ON ${links} (parent_run_id) WHERE visible = 0`,
+    `CREATE INDEX steps_in_order_${g} ON ${steps} (run_id, sequence)`,
+    `CREATE INDEX sessions_owned_open_${g} ON ${sessions} (owner_run_id) WHERE status = 'open' AND owner_run_id IS NOT NULL`,
   ];
 }

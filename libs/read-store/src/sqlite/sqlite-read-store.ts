@@ -186,10 +186,11 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
         const runCount = this.runCountOf('rebuild');
         const live_ = tableNames('live');
         const rebuild = tableNames('rebuild');
-        for (const statement of queryIndexDdl(rebuild, generationOf(this.db, 'rebuild_generation'))) this.db.exec(statement);
+        const generation = generationOf(this.db, 'rebuild_generation');
+        for (const statement of queryIndexDdl(rebuild, generation)) this.db.exec(statement);
         for (const table of allTables(live_)) this.db.exec(`DROP TABLE ${table}`);
         for (const role of Object.keys(live_) as (keyof typeof live_)[]) this.db.exec(`ALTER TABLE ${rebuild[role]} RENAME TO ${live_[role]}`);
-        setMeta(this.db, 'generation', String(generationOf(this.db, 'rebuild_generation')));
+        setMeta(this.db, 'generation', String(generation));
         const position = rebuilt.position;
         const version = live.version + 1;
         this.db

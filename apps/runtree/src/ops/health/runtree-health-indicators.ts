@@ -44,12 +44,13 @@ export class RuntreeHealthIndicators {
       .check('projection')
       .attempt(async () => {
         const health = this.orchestration.health;
-        if (!health.projectionState().running) throw new Error('the projection is not running');
+        const state = health.projectionState();
+        if (!state.running) throw new Error('the projection is not running');
         const lag = await health.projectionLag();
         if (lag > MAX_HEALTHY_PROJECTION_LAG) {
           throw new Error(`the projection lags ${lag} behind the head of the log (healthy up to ${MAX_HEALTHY_PROJECTION_LAG})`);
         }
-        return { lag, role: health.projectionState().role };
+        return { lag, role: state.role };
       })
       .withTimeout(HEALTH_CHECK_TIMEOUT_MS);
   }
