@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { StoreUnavailableError } from '@runtree/event-store';
 import { OrchestratorError } from '@runtree/orchestration';
@@ -74,7 +75,9 @@ describe(`store_unavailable [${esdbDoubleTarget.name}]`, () => {
       await expectOrchestratorError(opened.orchestrator.completeRun(run.runId), 'store_unavailable');
       await opened.store.outage?.resume();
       await eventually(() => opened.orchestrator.ensureReady());
-      await opened.orchestrator.completeRun(run.runId, 'after the outage');
+      // The read side may still be waiting out its retry delay: the command is retried, applied once (its commandId).
+      const commandId = randomUUID();
+      await eventually(async () => void (await opened.orchestrator.completeRun(run.runId, 'after the outage', { commandId })));
       await expect(settlesWithin(10_000, opened.close())).resolves.toBe('settled');
     }
   }, 150_000);
