@@ -15,6 +15,7 @@ import { allTables, queryIndexDdl, tableDdl, tableNames } from '../sql/tables.js
 import { linkParams, runCounterParams, runParams, sessionParams, stepFinishParams, stepParams, threadParams } from '../sql/write-params.js';
 import { singleRow, writeStatements, type RowsStatement } from '../sql/write-statements.js';
 import { asReadStoreError } from './sqlite-errors.js';
+import { rowReader, type RowReader } from './row-reader.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { generationOf, migrateSqliteSchema, setMeta } from './sqlite-schema.js';
 
@@ -37,6 +38,7 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly readers = new Map<string, RowReader>();
   private readonly listeners = new Set<CheckpointListener>();
   private closed = false;
   private lastRebuild: Promise<unknown> = Promise.resolve();
@@ -67,7 +69,7 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
   }
 
   protected async all(sql: string, params: readonly unknown[]): Promise<DbRow[]> {
-    return this.guard(() => this.statement(sql).all(...params) as DbRow[]);
+    return this.guard(() => this.reader(sql)(params));
   }
 
   get path(): string {
@@ -203,6 +205,7 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
     if (swapped === undefined) return false;
     // Statements prepared on the dropped tables are prepared again on first use.
     this.statements.clear();
+    this.readers.clear();
     this.announce(swapped);
     return true;
   }
@@ -263,6 +266,15 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
       this.statements.set(sql, statement);
     }
     return statement;
+  }
+
+  private reader(sql: string): RowReader {
+    let reader = this.readers.get(sql);
+    if (reader === undefined) {
+      reader = rowReader(this.db.prepare(sql));
+      this.readers.set(sql, reader);
+    }
+    return reader;
   }
 
   private guard<T>(work: () => T): T {
