@@ -163,6 +163,38 @@ describe('ProjectionRunner', () => {
     expect(await readStore.runCore('r')).toMatchObject({ stepCount: 20, activeStepCount: 20 });
   });
 
+  it('tries again at once when a write shows the journal answers after an outage, not after its retry delay', async () => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const journal = failingWhileDown(store);
+    runner = new ProjectionRunner(journal.store, readStore, options);
+    runner.start();
+    // Six failed tries: the next one is 1.6 s away, far beyond the 200 ms a waiter is given during an outage.
+    await pollUntil(() => journal.failures >= 6);
+    journal.down = false;
+    const { position } = await new EventScript().startRun('r').appendTo(store);
+    await runner.waitFor(position);
+    expect(await readStore.runCore('r')).toMatchObject({ runId: 'r', status: 'running' });
+  });
+
+  it('cuts retry waits short at most every 250 ms while the outage lasts, however many commands wait', async () => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const journal = failingWhileDown(store);
+    runner = new ProjectionRunner(journal.store, readStore, options);
+    runner.start();
+    await pollUntil(() => journal.failures >= 6);
+    const before = journal.failures;
+    const started = performance.now();
+    const waits: Promise<unknown>[] = [];
+    for (let index = 0; index < 10; index++) {
+      waits.push(runner.waitFor({ commit: 1_000_000n, prepare: 1_000_000n }).catch((error: unknown) => error));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    const elapsed = performance.now() - started;
+    for (const error of await Promise.all(waits)) expect(error).toBeInstanceOf(Error);
+    expect(journal.failures - before).toBeGreaterThanOrEqual(1);
+    expect(journal.failures - before).toBeLessThanOrEqual(1 + Math.floor(elapsed / 250));
+  });
+
   it('rejects pending waitFor calls when stopped', async () => {
     runner.start();
     const waiting = runner.waitFor({ commit: 1_000_000n, prepare: 1_000_000n });
@@ -261,6 +293,23 @@ describe('ProjectionRunner on durable files', () => {
 });
 
 /** The store, except that the first catch-up read fails as if the database went away. */
+/** A journal whose projection reads fail while `down` is set, counting each failure. */
+function failingWhileDown(store: EventStore): { store: EventStore; down: boolean; failures: number } {
+  const journal = { store: Object.create(store) as EventStore, down: true, failures: 0 };
+  journal.store.readAll = async (readOptions) => {
+    if (journal.down && readOptions?.direction !== 'backwards' && readOptions?.filter !== undefined) {
+      journal.failures++;
+      throw new StoreUnavailableError('database went away');
+    }
+    return store.readAll(readOptions);
+  };
+  return journal;
+}
+
+async function pollUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
 function failingOnce(store: EventStore): { store: EventStore; failures: number } {
   const flaky = { store: Object.create(store) as EventStore, failures: 0 };
   flaky.store.readAll = async (readOptions) => {

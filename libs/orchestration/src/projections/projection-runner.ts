@@ -33,6 +33,8 @@ const RETRY_FIRST_MS = 50;
 const RETRY_MAX_MS = 5000;
 /** Contending for the projector role again after a failure: soon, since nothing projects meanwhile. */
 const RETRY_ROLE_MAX_MS = 1000;
+/** During an outage, waiters cut a retry wait short at most this often: a read side still down is not retried on every command. */
+const EARLY_RETRY_INTERVAL_MS = 250;
 const IDLE = Symbol('idle');
 
 export interface ProjectionOptions {
@@ -103,6 +105,7 @@ export class ProjectionRunner implements OnModuleDestroy {
   private abortRole: AbortController | undefined;
   private subscription: Subscription | undefined;
   private cancelRetryWait: (() => void) | undefined;
+  private earlyRetryAt = Number.NEGATIVE_INFINITY;
   private stopWatching: (() => void) | undefined;
   private projecting = false;
   /** Settles once the read store is open and its checkpoint known: reads before that would find no tables. */
@@ -156,6 +159,7 @@ export class ProjectionRunner implements OnModuleDestroy {
    */
   waitFor(position: Position): Promise<void> {
     if (hasReached(this.checkpoint, position)) return Promise.resolve();
+    if (this.outage !== undefined) this.retryNowTheJournalAnswers();
     const ms = this.outage === undefined ? this.options.readYourWritesTimeoutMs : this.options.outageGraceMs;
     return this.waiters.wait(position, { ms, error: () => this.notReached(position) });
   }
@@ -401,6 +405,18 @@ export class ProjectionRunner implements OnModuleDestroy {
     this.opened.resolve();
     if (this.known === undefined || checkpoint.version > this.known.version || isAfter(checkpoint.position, this.known.position)) this.known = checkpoint;
     this.waiters.release(this.checkpoint);
+  }
+
+  /**
+   * Every waiter's position was just written to or read from the journal, so the journal answers:
+   * a projection waiting out its retry delay (up to 5 s into an outage) tries again now, instead of
+   * leaving the first commands after the outage to answer `store_unavailable`.
+   */
+  private retryNowTheJournalAnswers(): void {
+    const now = performance.now();
+    if (now - this.earlyRetryAt < EARLY_RETRY_INTERVAL_MS) return;
+    this.earlyRetryAt = now;
+    this.cancelRetryWait?.();
   }
 
   private readSideFailing(error: Error): void {
