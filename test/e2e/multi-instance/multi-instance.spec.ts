@@ -94,7 +94,7 @@ afterAll(async () => {
 describe('three instances on one EventStoreDB (protocol double) and one PostgreSQL read side, the projector killed with SIGKILL under load', () => {
   it(
     'reads every write from any instance, hands projection over within seconds, and loses, repeats and leaves behind nothing',
-    async () => {
+    () => fleet.explainingFailures(async () => {
       const started = performance.now();
       const clients = urls.map((url) => new RuntreeClient(url, { requestTimeoutMs: REQUEST_TIMEOUT_MS }));
       const routing = new RoundRobin(clients, SLOTS, SLOTS);
@@ -221,7 +221,7 @@ describe('three instances on one EventStoreDB (protocol double) and one PostgreS
           `${ledger.readYourWritesChecks} read-your-writes checks on another instance (${warmUpChecks} in the warm-up), ${ledger.missedReads.length} missed; ` +
           `takeover ${Math.round(takeoverMs)} ms after the SIGKILL; ${Math.round((performance.now() - started) / 1000)} s`,
       );
-    },
+    }),
     TEST_TIMEOUT_MS,
   );
 });
