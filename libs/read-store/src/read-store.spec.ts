@@ -86,8 +86,12 @@ const liveIndexNames = (rows: readonly IndexRow[]): string[] =>
 
 const at = (n: number): Position => ({ commit: BigInt(n), prepare: BigInt(n) });
 
+let lastListingKey = 0;
+
+/** A new run row; each gets the next listing key unless `extra` gives one. */
 function run(runId: string, extra: Partial<RunRow> = {}): RunRow {
   return {
+    listingKey: ++lastListingKey,
     runId,
     kind: 'k',
     status: 'running',
@@ -186,12 +190,24 @@ describe.each(adapters)('ReadStore [$name]', (adapter) => {
     expect(await store.listRuns({ status: 'running', limit: 10, include: { metadata: false, input: false, output: false } })).toMatchObject({ runs: [{ runId: 'a' }] });
   });
 
+  it('lists newest first by the listing key each run was given, whatever order its rows were written in', async () => {
+    const keys = { b: 30, c: 10, a: 20 };
+    const runIds = Object.keys(keys) as (keyof typeof keys)[];
+    const changes = { ...starting(...runIds), runs: runIds.map((runId) => run(runId, { listingKey: keys[runId] })) };
+    await store.commit('live', { changes, fromVersion: 0, to: at(30) });
+    const none = { metadata: false, input: false, output: false };
+    const first = await store.listRuns({ limit: 2, include: none });
+    expect({ runs: first.runs.map((listed) => [listed.runId, listed.listingKey]), more: first.more }).toEqual({ runs: [['b', 30], ['a', 20]], more: true });
+    const next = await store.listRuns({ limit: 2, afterKey: 20, include: none });
+    expect({ runs: next.runs.map((listed) => listed.runId), more: next.more }).toEqual({ runs: ['c'], more: false });
+  });
+
   it('refuses a schema newer than this build, naming both versions', async () => {
     await store.close();
     await opened.exec("UPDATE read_store_meta SET value = '99' WHERE key = 'schema_version'");
     store = opened.another();
     await expect(store.open()).rejects.toThrow(ReadStoreSchemaError);
-    await expect(store.open()).rejects.toThrow(/version 99; this build knows up to 1/);
+    await expect(store.open()).rejects.toThrow(/version 99; this build knows up to 2/);
   });
 
   it('remakes the tables of an older schema empty, at the start of the log, for the projection to replay', async () => {

@@ -140,6 +140,22 @@ describe('ProjectionRunner', () => {
     expect((await readStore.runCore('p'))?.childCount).toBe(600);
   });
 
+  it("keeps each run's listing key, and so the listing's cursors, through a clear and a rebuild", async () => {
+    const listed = async () => (await readStore.listRuns({ limit: 10, include: { metadata: false, input: false, output: false } })).runs.map((run) => [run.runId, run.listingKey]);
+    await new EventScript().startRun('a').startRun('b').appendTo(store);
+    runner.start();
+    await runner.whenCaughtUp();
+    await runner.clear();
+    const { position } = await new EventScript().startRun('c').startRun('d').appendTo(store);
+    await runner.waitFor(position);
+    const afterClear = await listed();
+    expect(afterClear.map(([runId]) => runId)).toEqual(['d', 'c']);
+    await runner.rebuild();
+    const rebuilt = await listed();
+    expect(rebuilt.map(([runId]) => runId)).toEqual(['d', 'c', 'b', 'a']);
+    expect(rebuilt.slice(0, 2)).toEqual(afterClear);
+  });
+
   it('runs concurrent clear and rebuild one after the other', async () => {
     runner.start();
     await runner.waitFor((await new EventScript().startRun('p').spawn('p', 'c', 0).appendTo(store)).position);

@@ -74,6 +74,8 @@ function startRun(rows: WorkingSet, recorded: RecordedEvent, data: EventOf<'RunS
     childCount: 0,
     activeChildCount: 0,
     runningDescendants: 0,
+    // The prepare part: unique per event on every store (on EventStoreDB one commit may hold several events).
+    listingKey: Number(recorded.position.prepare),
   };
   if (sessionId !== undefined) run.sessionId = sessionId;
   if (threadId !== undefined) run.threadId = threadId;

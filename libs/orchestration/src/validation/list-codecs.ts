@@ -44,7 +44,8 @@ export const includeCodec = codecFromValidate<ListInclude[]>('payloads to includ
   return t.success([...new Set(u as ListInclude[])]);
 }, { type: 'array', items: { type: 'string', enum: [...includes] } });
 
-const CURSOR_VERSION = 1;
+/** 2: listing keys are RunStarted log positions (1 was the read store's own row order, which a rebuild could renumber). */
+const CURSOR_VERSION = 2;
 
 /** A page's cursor: the listing key of its last run, versioned and base64url-encoded. */
 export function encodeCursor(listingKey: number): string {

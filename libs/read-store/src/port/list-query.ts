@@ -28,7 +28,7 @@ export interface RunListQuery {
 }
 
 /** A listed run: payload fields are present only when asked for. */
-export type ListedRun = Omit<RunRecord, 'metadata'> & { readonly metadata?: RunRecord['metadata']; readonly listingKey: number };
+export type ListedRun = Omit<RunRecord, 'metadata'> & { readonly metadata?: RunRecord['metadata'] };
 
 export interface RunListPage {
   readonly runs: readonly ListedRun[];

@@ -39,6 +39,11 @@ export interface RunRow {
   activeChildCount: number;
   /** On a root: visible descendants still running. */
   runningDescendants: number;
+  /**
+   * The log position of the run's RunStarted: its place in listings (newest first) and in their
+   * cursors, the same in every rebuild of the read models.
+   */
+  readonly listingKey: number;
 }
 
 /** The payloads a run starts with (written once). */

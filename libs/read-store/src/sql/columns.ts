@@ -21,6 +21,7 @@ export const runCoreColumns = [
   'child_count',
   'active_child_count',
   'running_descendants',
+  'listing_key',
 ] as const;
 
 /** Columns some index holds (or filters on): updating them rewrites index entries. */
@@ -28,7 +29,7 @@ export const runIndexedColumns = ['status', 'root_run_id', 'cancel_requested'] a
 
 /** What a later event of the run can change (the rest is fixed by its RunStarted). */
 export const runMutableColumns = runCoreColumns.filter(
-  (column) => !['run_id', 'kind', 'created_at', 'session_id', 'thread_id', 'parent_run_id', 'relation', 'substrate'].includes(column),
+  (column) => !['run_id', 'kind', 'created_at', 'session_id', 'thread_id', 'parent_run_id', 'relation', 'substrate', 'listing_key'].includes(column),
 );
 
 /** The mutable columns no index holds: what `runCounters` updates, in this order, then `run_id`. */

@@ -8,8 +8,8 @@ export interface Dialect {
   readonly bigint: string;
 }
 
-export const sqliteDialect: Dialect = { name: 'sqlite', orderedJoin: 'CROSS JOIN', listingKeyColumn: 'seq INTEGER PRIMARY KEY', bigint: 'INTEGER' };
-export const postgresDialect: Dialect = { name: 'postgres', orderedJoin: 'JOIN', listingKeyColumn: 'seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY', bigint: 'BIGINT' };
+export const sqliteDialect: Dialect = { name: 'sqlite', orderedJoin: 'CROSS JOIN', listingKeyColumn: 'listing_key INTEGER PRIMARY KEY', bigint: 'INTEGER' };
+export const postgresDialect: Dialect = { name: 'postgres', orderedJoin: 'JOIN', listingKeyColumn: 'listing_key BIGINT PRIMARY KEY', bigint: 'BIGINT' };
 
 /** `?` placeholders as PostgreSQL's `$1, $2, ...` (the SQL here holds no `?` in literals). */
 export function numbered(sql: string): string {

@@ -56,7 +56,7 @@ export function buildQueries(dialect: Dialect) {
         WHERE l.visible = 0 AND EXISTS (SELECT 1 FROM ${live.runs} p WHERE p.run_id = l.parent_run_id AND p.root_run_id = r.run_id)) AS pending_descendants
     FROM ${live.runs} r WHERE r.run_id = ?`,
   pendingLinks: `SELECT parent_run_id, child_run_id FROM ${live.links} WHERE visible = 0 ORDER BY projected_order, child_run_id`,
-  cancellingRuns: `SELECT run_id FROM ${live.runs} WHERE cancel_requested = 1 AND status = 'running' ORDER BY seq`,
+  cancellingRuns: `SELECT run_id FROM ${live.runs} WHERE cancel_requested = 1 AND status = 'running' ORDER BY listing_key`,
   cancelledOwnersWithOpenSession: `SELECT s.session_id, s.owner_run_id
     FROM ${live.sessions} s
     JOIN ${live.runs} r ON r.run_id = s.owner_run_id
@@ -64,7 +64,7 @@ export function buildQueries(dialect: Dialect) {
     WHERE s.status = 'open' AND s.owner_run_id IS NOT NULL AND r.status = 'cancelled' AND l.owns_session = 1 AND l.stop_session_on_cancel = 1
     ORDER BY s.session_id`,
   dumpRuns: `SELECT ${runRecordFrom(live)} ORDER BY r.run_id`,
-  dumpListingOrder: `SELECT run_id FROM ${live.runs} ORDER BY seq DESC`,
+  dumpListingOrder: `SELECT run_id FROM ${live.runs} ORDER BY listing_key DESC`,
   dumpLinks: `SELECT ${linkColumns.join(', ')} FROM ${live.links} ORDER BY child_run_id, parent_run_id`,
   dumpSteps: `SELECT ${stepColumns.join(', ')} FROM ${live.steps} ORDER BY run_id, sequence`,
   dumpSessions: `SELECT ${sessionColumns.join(', ')} FROM ${live.sessions} ORDER BY session_id`,
@@ -84,7 +84,7 @@ const filterColumns = {
 } as const;
 
 /**
- * The listing's query: one equality per filter given (each backed by an index on `(column, seq)`),
+ * The listing's query: one equality per filter given (each backed by an index on `(column, listing_key)`),
  * newest first by listing key, one row more than the page to tell whether another page follows.
  */
 export function listRunsQuery(query: RunListQuery): { readonly sql: string; readonly params: readonly (string | number)[] } {
@@ -105,7 +105,7 @@ export function listRunsQuery(query: RunListQuery): { readonly sql: string; read
     params.push(query.createdBefore);
   }
   if (query.afterKey !== undefined) {
-    where.push('r.seq < ?');
+    where.push('r.listing_key < ?');
     params.push(query.afterKey);
   }
   const { metadata, input, output } = query.include;
@@ -115,9 +115,9 @@ export function listRunsQuery(query: RunListQuery): { readonly sql: string; read
     output ? `LEFT JOIN ${live.runOutcomes} o ON o.run_id = r.run_id` : '',
   ].join(' ');
   params.push(query.limit + 1);
-  const sql = `SELECT r.seq, ${qualified('r', runCoreColumns)}, ${payloadColumns}
+  const sql = `SELECT ${qualified('r', runCoreColumns)}, ${payloadColumns}
     FROM ${live.runs} r ${joins}
     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY r.seq DESC LIMIT ?`;
+    ORDER BY r.listing_key DESC LIMIT ?`;
   return { sql, params };
 }

@@ -109,7 +109,7 @@ export abstract class ReadQueries {
     const more = rows.length > query.limit;
     const runs = rows.slice(0, query.limit).map((row): ListedRun => {
       const { metadata, ...record } = runRecordOf(row);
-      return { ...record, ...(query.include.metadata ? { metadata } : {}), listingKey: Number(row.seq) };
+      return { ...record, ...(query.include.metadata ? { metadata } : {}) };
     });
     return { runs, more };
   }

@@ -34,6 +34,7 @@ export function runRowOf(row: DbRow): RunRow {
     childCount: Number(row.child_count),
     activeChildCount: Number(row.active_child_count),
     runningDescendants: Number(row.running_descendants),
+    listingKey: Number(row.listing_key),
   };
   optionalText(run, 'sessionId', row, 'session_id');
   optionalText(run, 'threadId', row, 'thread_id');

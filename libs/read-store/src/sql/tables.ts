@@ -34,7 +34,7 @@ export function allTables(names: TableNames): string[] {
 }
 
 /** Bumped with every change to the tables below; `open()` migrates older schemas. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Tables every set shares: the schema's version, the recorded journal, and each set's checkpoint. */
 export function metaTables(dialect: Dialect): string[] {
@@ -152,14 +152,14 @@ export function queryIndexDdl(names: TableNames, generation: number): string[] {
   const g = `g${generation}`;
   const { runs, links, steps, sessions } = names;
   return [
-    `CREATE INDEX runs_by_status_${g} ON ${runs} (status, seq)`,
-    `CREATE INDEX runs_by_kind_${g} ON ${runs} (kind, seq)`,
-    `CREATE INDEX runs_by_parent_${g} ON ${runs} (parent_run_id, seq)`,
-    `CREATE INDEX runs_by_root_${g} ON ${runs} (root_run_id, seq)`,
-    `CREATE INDEX runs_by_session_${g} ON ${runs} (session_id, seq)`,
-    `CREATE INDEX runs_by_thread_${g} ON ${runs} (thread_id, seq)`,
-    `CREATE INDEX runs_by_created_${g} ON ${runs} (created_at, seq)`,
-    `CREATE INDEX runs_cancelling_${g} ON ${runs} (seq) WHERE cancel_requested = 1 AND status = 'running'`,
+    `CREATE INDEX runs_by_status_${g} ON ${runs} (status, listing_key)`,
+    `CREATE INDEX runs_by_kind_${g} ON ${runs} (kind, listing_key)`,
+    `CREATE INDEX runs_by_parent_${g} ON ${runs} (parent_run_id, listing_key)`,
+    `CREATE INDEX runs_by_root_${g} ON ${runs} (root_run_id, listing_key)`,
+    `CREATE INDEX runs_by_session_${g} ON ${runs} (session_id, listing_key)`,
+    `CREATE INDEX runs_by_thread_${g} ON ${runs} (thread_id, listing_key)`,
+    `CREATE INDEX runs_by_created_${g} ON ${runs} (created_at, listing_key)`,
+    `CREATE INDEX runs_cancelling_${g} ON ${runs} (listing_key) WHERE cancel_requested = 1 AND status = 'running'`,
     `CREATE INDEX links_by_child_${g} ON ${links} (child_run_id)`,
     `CREATE INDEX links_children_${g} ON ${links} (parent_run_id, sequence) WHERE visible = 1`,
     `CREATE INDEX links_pending_${g} ON ${links} (parent_run_id) WHERE visible = 0`,

@@ -26,6 +26,7 @@ export function runParams(run: RunRow): unknown[] {
     run.childCount,
     run.activeChildCount,
     run.runningDescendants,
+    run.listingKey,
   ];
 }
 
