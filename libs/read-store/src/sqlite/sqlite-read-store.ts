@@ -28,6 +28,16 @@ const BUSY_TIMEOUT_MS = 5000;
 /** The projector role on an embedded store: this process is its only projector, and never loses it. */
 const embeddedRole: ProjectorRole = { lost: new Promise<void>(() => undefined), release: async () => undefined };
 
+/** The entry of `sql` in `cache`, made on first use. */
+function preparedOnce<T>(cache: Map<string, T>, sql: string, prepare: () => T): T {
+  let entry = cache.get(sql);
+  if (entry === undefined) {
+    entry = prepare();
+    cache.set(sql, entry);
+  }
+  return entry;
+}
+
 /**
  * The embedded read store: better-sqlite3, WAL, `synchronous=NORMAL`. NORMAL, not FULL: rows and
  * checkpoint commit together, so a power cut can only take the last commits away whole, and the
@@ -260,21 +270,11 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
   }
 
   private statement(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    return preparedOnce(this.statements, sql, () => this.db.prepare(sql));
   }
 
   private reader(sql: string): RowReader {
-    let reader = this.readers.get(sql);
-    if (reader === undefined) {
-      reader = rowReader(this.db.prepare(sql));
-      this.readers.set(sql, reader);
-    }
-    return reader;
+    return preparedOnce(this.readers, sql, () => rowReader(this.db.prepare(sql)));
   }
 
   private guard<T>(work: () => T): T {
