@@ -179,13 +179,19 @@ describe('ProjectionRunner', () => {
     expect(await readStore.runCore('r')).toMatchObject({ stepCount: 20, activeStepCount: 20 });
   });
 
-  it('tries again at once when a write shows the journal answers after an outage, not after its retry delay', async () => {
+  /** A runner whose journal reads fail from its start, once they have failed six times: its next try is 1.6 s away. */
+  const runnerSixFailuresIntoAnOutage = async () => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const journal = failingWhileDown(store);
     runner = new ProjectionRunner(journal.store, readStore, options);
     runner.start();
-    // Six failed tries: the next one is 1.6 s away, far beyond the 200 ms a waiter is given during an outage.
     await pollUntil(() => journal.failures >= 6);
+    return journal;
+  };
+
+  it('tries again at once when a write shows the journal answers after an outage, not after its retry delay', async () => {
+    // The next try is far beyond the 200 ms a waiter is given during an outage.
+    const journal = await runnerSixFailuresIntoAnOutage();
     journal.down = false;
     const { position } = await new EventScript().startRun('r').appendTo(store);
     await runner.waitFor(position);
@@ -193,11 +199,7 @@ describe('ProjectionRunner', () => {
   });
 
   it('cuts retry waits short at most every 250 ms while the outage lasts, however many commands wait', async () => {
-    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    const journal = failingWhileDown(store);
-    runner = new ProjectionRunner(journal.store, readStore, options);
-    runner.start();
-    await pollUntil(() => journal.failures >= 6);
+    const journal = await runnerSixFailuresIntoAnOutage();
     const before = journal.failures;
     const started = performance.now();
     const waits: Promise<unknown>[] = [];
