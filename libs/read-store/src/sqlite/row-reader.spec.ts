@@ -11,7 +11,9 @@ describe('rowReader', () => {
       INSERT INTO t VALUES ('a', 1, 1.5, '{"k":1}', x'00ff'), ('b', NULL, NULL, NULL, NULL), ('c', 9007199254740991, -0.25, '', x'')`);
   });
 
-  afterEach(() => db.close());
+  afterEach(() => {
+    db.close();
+  });
 
   it('gives the rows better-sqlite3 gives as objects, NULLs, large integers and blobs included', () => {
     const sql = 'SELECT id, n, x, body, blob FROM t WHERE id >= ? ORDER BY id';
