@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { sqliteDialect } from '../../libs/read-store/src/sql/dialect.js';
 import { allTables, tableDdl, tableNames } from '../../libs/read-store/src/sql/tables.js';
 import { perSecond } from '../support/stats.js';
+import { timedInserts } from '../support/timed-inserts.js';
 
 /** Rows per transaction: as many as the rebuild's events per page, which hold fewer rows (a floor on the generous side). */
 export const ROWS_PER_TRANSACTION = 2048;
@@ -20,34 +21,32 @@ export interface RebuildFloor {
  */
 export function measureRebuildFloor(readStorePath: string, targetPath: string, events: number): RebuildFloor {
   const names = tableNames('live');
-  const source = new Database(readStorePath, { readonly: true });
-  const tables = (() => {
-    try {
-      return allTables(names).map((table) => {
-        const select = source.prepare(`SELECT * FROM ${table}`).raw(true);
-        return { table, columns: select.columns().map((column) => column.name), rows: select.all() as unknown[][] };
-      });
-    } finally {
-      source.close();
-    }
-  })();
+  const tables = rowsOf(readStorePath, allTables(names));
   const target = new Database(targetPath);
   try {
     target.pragma('journal_mode = WAL');
     target.pragma('synchronous = NORMAL');
     for (const statement of tableDdl(sqliteDialect, names, 1)) target.exec(statement);
-    let rows = 0;
-    const started = performance.now();
-    for (const { table, columns, rows: tableRows } of tables) {
-      const insert = target.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
-      const commit = target.transaction((chunk: unknown[][]) => {
-        for (const row of chunk) insert.run(row);
-      });
-      for (let start = 0; start < tableRows.length; start += ROWS_PER_TRANSACTION) commit(tableRows.slice(start, start + ROWS_PER_TRANSACTION));
-      rows += tableRows.length;
+    let elapsedMs = 0;
+    for (const { table, columns, rows } of tables) {
+      elapsedMs += timedInserts(target, `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, rows, ROWS_PER_TRANSACTION);
     }
-    return { eventsPerSecond: perSecond(events, performance.now() - started), rowsPerEvent: rows / events };
+    const rowCount = tables.reduce((total, { rows }) => total + rows.length, 0);
+    return { eventsPerSecond: perSecond(events, elapsedMs), rowsPerEvent: rowCount / events };
   } finally {
     target.close();
+  }
+}
+
+/** Every row of `tables` in the SQLite file at `path`, as arrays in column order. */
+function rowsOf(path: string, tables: readonly string[]): { table: string; columns: string[]; rows: unknown[][] }[] {
+  const source = new Database(path, { readonly: true });
+  try {
+    return tables.map((table) => {
+      const select = source.prepare(`SELECT * FROM ${table}`).raw(true);
+      return { table, columns: select.columns().map((column) => column.name), rows: select.all() as unknown[][] };
+    });
+  } finally {
+    source.close();
   }
 }

@@ -1,6 +1,7 @@
 import type { EventToAppend } from '../../libs/event-store/src/port/types.js';
 import { openDatabase } from '../../libs/event-store/src/sqlite/schema.js';
 import { perSecond } from '../support/stats.js';
+import { timedInserts } from '../support/timed-inserts.js';
 
 export interface InsertFloorScenario {
   readonly path: string;
@@ -28,15 +29,9 @@ export function measureInsertFloor({ path, events, eventsPerTransaction }: Inser
       metadata: '{}',
       created_ms: createdMs,
     }));
-    const insert = db.prepare(
-      'INSERT INTO events (stream_name, revision, event_id, event_type, data, metadata, created_ms) VALUES (@stream_name, @revision, @event_id, @event_type, @data, @metadata, @created_ms)',
-    );
-    const commit = db.transaction((chunk: typeof rows) => {
-      for (const row of chunk) insert.run(row);
-    });
-    const started = performance.now();
-    for (let start = 0; start < rows.length; start += eventsPerTransaction) commit(rows.slice(start, start + eventsPerTransaction));
-    return perSecond(rows.length, performance.now() - started);
+    const sql =
+      'INSERT INTO events (stream_name, revision, event_id, event_type, data, metadata, created_ms) VALUES (@stream_name, @revision, @event_id, @event_type, @data, @metadata, @created_ms)';
+    return perSecond(rows.length, timedInserts(db, sql, rows, eventsPerTransaction));
   } finally {
     db.close();
   }

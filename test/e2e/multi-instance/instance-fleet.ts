@@ -50,7 +50,7 @@ function instanceEnv(stores: SharedStores): NodeJS.ProcessEnv {
 export class InstanceFleet {
   private readonly processes = new Map<number, ChildProcess>();
   /** Each start's warnings, oldest start first: a killed instance's stay beside its restart's. */
-  private readonly warnings: { readonly label: string; readonly lines: string[] }[] = [];
+  private readonly warnings: { readonly slot: number; readonly start: number; readonly lines: string[] }[] = [];
   private disposed = false;
 
   constructor(private readonly stores: SharedStores) {}
@@ -61,7 +61,7 @@ export class InstanceFleet {
     if (this.processes.has(slot)) throw new Error(`instance ${slot} is already running`);
     const child = spawn(process.execPath, [SERVICE_MAIN], { cwd: repo, env: instanceEnv(this.stores), stdio: ['ignore', 'pipe', 'pipe'] });
     this.processes.set(slot, child);
-    const warnings = { label: `instance ${slot}, start ${this.warnings.filter((entry) => entry.label.startsWith(`instance ${slot},`)).length + 1}`, lines: [] as string[] };
+    const warnings = { slot, start: this.warnings.filter((entry) => entry.slot === slot).length + 1, lines: [] as string[] };
     this.warnings.push(warnings);
     const keep = (line: string) => {
       if (isWarning(line) && warnings.lines.push(line) > KEPT_WARNINGS) warnings.lines.shift();
@@ -87,7 +87,7 @@ export class InstanceFleet {
       return await work();
     } catch (error) {
       if (error instanceof Error) {
-        const logs = this.warnings.map(({ label, lines }) => `--- ${label}: ${lines.length === 0 ? 'no warnings' : `last warnings:\n${lines.join('\n')}`}`);
+        const logs = this.warnings.map(({ slot, start, lines }) => `--- instance ${slot}, start ${start}: ${lines.length === 0 ? 'no warnings' : `last warnings:\n${lines.join('\n')}`}`);
         error.message += `\n${logs.join('\n')}`;
       }
       throw error;
