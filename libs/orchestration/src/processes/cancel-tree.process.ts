@@ -158,10 +158,14 @@ export class CancelTreeProcess {
     const batches: T[][] = [];
     for (let index = 0; index < runs.length; index += RUNS_PER_CANCEL_COMMIT) batches.push(runs.slice(index, index + RUNS_PER_CANCEL_COMMIT));
     const commit = (batch: readonly T[]) =>
-      this.streams.atomically(async (writer) => {
-        const steps = order === 'any' ? await Promise.all(batch.map((run) => step(writer, run))) : await inSequence(batch, (run) => step(writer, run));
-        return steps.find(E.isLeft) ?? E.right(steps.map((done) => (done as E.Right<Step>).right));
-      });
+      this.streams.atomically(
+        async (writer) => {
+          const steps = order === 'any' ? await Promise.all(batch.map((run) => step(writer, run))) : await inSequence(batch, (run) => step(writer, run));
+          return steps.find(E.isLeft) ?? E.right(steps.map((done) => (done as E.Right<Step>).right));
+        },
+        // The batch's runs are known: locked before staging, a busy one costs a wait, not a second try.
+        batch.map(({ runId }) => runStream(runId)),
+      );
     const committed = order === 'any' ? await Promise.all(batches.map(commit)) : await inSequence(batches, commit);
     const steps: Step[] = [];
     for (const outcome of committed) {

@@ -80,4 +80,35 @@ describe('KeyedLock', () => {
     await queued;
     expect(log).toEqual(['queued work ran']);
   });
+
+  it('takes a key nobody holds or waits for at once, and refuses one that is held or waited for without waiting', async () => {
+    const lock = new KeyedLock();
+    const release = lock.tryAcquire('stream-a');
+    expect(release).toBeDefined();
+    expect(lock.tryAcquire('stream-a')).toBeUndefined();
+    const waiting = lock.acquire('stream-a');
+    release!();
+    const releaseWaiter = await waiting;
+    expect(lock.tryAcquire('stream-a')).toBeUndefined();
+    releaseWaiter();
+    expect(lock.tryAcquire('stream-a')).toBeDefined();
+  });
+
+  it('lets a release be called twice without letting in a third holder early', async () => {
+    const lock = new KeyedLock();
+    const first = await lock.acquire('stream-a');
+    const second = lock.acquire('stream-a');
+    const log: string[] = [];
+    const third = lock.run('stream-a', async () => {
+      log.push('third ran');
+    });
+    first();
+    const releaseSecond = await second;
+    first();
+    await settle();
+    expect(log).toEqual([]);
+    releaseSecond();
+    await third;
+    expect(log).toEqual(['third ran']);
+  });
 });

@@ -134,6 +134,78 @@ describe('StreamRepository', () => {
     });
   });
 
+  describe('atomically', () => {
+    const other = 'run-b';
+    const step = (stepId: string): RunCommand => ({ type: 'StartStep', stepId, name: stepId, kind: 'k' });
+    const stepsOf = async (runId: string) => (await store.readStream(runStream(runId))).filter((event) => event.type === 'StepStarted').map((event) => (event.data as { stepId: string }).stepId);
+    const deferred = () => {
+      let resolve!: () => void;
+      const promise = new Promise<void>((settle) => (resolve = settle));
+      return { promise, resolve };
+    };
+    /** Settles `work`, or rejects when it is still waiting after `ms`: a deadlock shows as that rejection. */
+    const within = <T>(work: Promise<T>, ms: number) =>
+      Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms).unref())]);
+
+    beforeEach(async () => {
+      expect(E.isRight(await here.execute(runStream(other), other, runDecider, { ...startRun, runId: other }, context()))).toBe(true);
+    });
+
+    it('two commits that take the same streams in different orders both land (no lock waits on a lock held by its waiter)', async () => {
+      // One commit takes a then, a moment later, b; the other asks for both at once while the first holds a.
+      const firstHoldsA = deferred();
+      const gate = deferred();
+      const inOrder = here.atomically(async (writer) => {
+        const a = await writer.execute(STREAM, RUN, runDecider, step('first'), context());
+        firstHoldsA.resolve();
+        await gate.promise;
+        const b = await writer.execute(runStream(other), other, runDecider, step('first'), context());
+        return E.isLeft(a) ? a : E.map(() => 'in order')(b);
+      });
+      await firstHoldsA.promise;
+      const atOnce = here.atomically(async (writer) => {
+        const [a, b] = await Promise.all([
+          writer.execute(STREAM, RUN, runDecider, step('second'), context()),
+          writer.execute(runStream(other), other, runDecider, step('second'), context()),
+        ]);
+        return E.isLeft(a) ? a : E.map(() => 'at once')(b);
+      });
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      gate.resolve();
+      const [first, second] = await within(Promise.all([inOrder, atOnce]), 2_000);
+      expect(E.map((committed: { value: string }) => committed.value)(first)).toEqual(E.right('in order'));
+      expect(E.map((committed: { value: string }) => committed.value)(second)).toEqual(E.right('at once'));
+      expect(await stepsOf(RUN)).toEqual(['first', 'second']);
+      expect(await stepsOf(other)).toEqual(['first', 'second']);
+    });
+
+    it('two commits that each hold one stream and then need the other\'s both land: one lets go and starts again', async () => {
+      const runs: Record<string, number> = { ab: 0, ba: 0 };
+      const holding = { ab: deferred(), ba: deferred() };
+      const gate = deferred();
+      const crossing = (name: 'ab' | 'ba', [first, second]: readonly string[]) =>
+        here.atomically(async (writer) => {
+          runs[name]++;
+          const a = await writer.execute(runStream(first), first, runDecider, step(name), context());
+          holding[name].resolve();
+          await gate.promise;
+          const b = await writer.execute(runStream(second), second, runDecider, step(name), context());
+          return E.isLeft(a) ? a : E.map(() => name)(b);
+        });
+      const ab = crossing('ab', [RUN, other]);
+      await holding.ab.promise;
+      const ba = crossing('ba', [other, RUN]);
+      await holding.ba.promise;
+      gate.resolve();
+      const [first, second] = await within(Promise.all([ab, ba]), 2_000);
+      expect(E.isRight(first) && E.isRight(second)).toBe(true);
+      // At least one let go and staged again, taking both streams first: none needed a third try.
+      expect(runs.ab + runs.ba).toBeGreaterThanOrEqual(3);
+      expect(Math.max(runs.ab, runs.ba)).toBe(2);
+      for (const runId of [RUN, other]) expect([...(await stepsOf(runId))].sort()).toEqual(['ab', 'ba']);
+    });
+  });
+
   it('holds no more states than its budget in bytes allows, and reads an evicted stream again when it is used', async () => {
     const budget = { ...defaultMemoryBudget, streamCacheBytes: 10 * runDecider.weigh(runDecider.initialState('x')) + 5000 };
     const small = new StreamRepository(store, new StoreRetry(), budget);

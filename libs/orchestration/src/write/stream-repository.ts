@@ -17,6 +17,7 @@ import type { Decider } from '../domain/decider.js';
 import type { DomainEvent } from '../events/event-registry.js';
 import { decodeRecordedEvent } from './decode-recorded.js';
 import { envelope, type CommandContext } from './event-envelope.js';
+import { AtomicWriteLocks, StreamLockTaken } from './atomic-write-locks.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { MemoryBudget } from './memory-budget.js';
 import { StoreRetry } from './store-retry.js';
@@ -90,6 +91,8 @@ interface StagedAppend {
 }
 
 const MAX_ATTEMPTS = 8;
+/** Times an atomic write starts again because a lock it needed was taken (each time it takes more first). */
+const MAX_LOCK_RESTARTS = 16;
 /** What an appended event not yet folded into the cached state is counted at. */
 const OWN_EVENT_BYTES = 400;
 
@@ -250,29 +253,39 @@ export class StreamRepository implements StreamWriter {
   /**
    * Runs `stage`, whose writes (through the writer it gets) land in ONE commit when the store has
    * `appendToStreams`: all of them or none. Each staged stream stays locked in this process until the
-   * commit. On a lost race the refused stream is read again and `stage` runs again (bounded), so
-   * `stage` must only decide from what it reads through the writer; inputs decided before (policy,
-   * placement) are passed in, never set from inside it. On a store without `appendToStreams`, `stage`
+   * commit (taken as `AtomicWriteLocks` says, so two atomic writes never wait for each other). On a
+   * lost race the refused stream is read again and `stage` runs again (bounded), as it does when a
+   * lock it needs is taken; so `stage` must only decide from what it reads through the writer; inputs
+   * decided before (policy, placement) are passed in, never set from inside it. `lockFirst`: streams
+   * the stage is known to write, locked before it runs. On a store without `appendToStreams`, `stage`
    * runs once with this repository as its writer: every write lands at once, one stream at a time.
    */
-  async atomically<T>(stage: (writer: StreamWriter) => Promise<E.Either<DomainError, T>>): Promise<E.Either<DomainError, Committed<T>>> {
+  async atomically<T>(stage: (writer: StreamWriter) => Promise<E.Either<DomainError, T>>, lockFirst: readonly string[] = []): Promise<E.Either<DomainError, Committed<T>>> {
     if (!this.commitsAtomically) return E.map((value: T) => ({ value }))(await stage(this));
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    let takeFirst: Iterable<string> = lockFirst;
+    for (let attempt = 0, lockRestarts = 0; attempt < MAX_ATTEMPTS; ) {
       const staged = new Map<string, StagedAppend>();
-      const staging = this.stagingWriter(staged);
+      const locks = new AtomicWriteLocks(this.locks);
       try {
-        const outcome = await stage(staging.writer);
+        await locks.takeFirst(takeFirst);
+        const outcome = await stage(this.stagingWriter(staged, locks));
         if (E.isLeft(outcome) || staged.size === 0) return E.map((value: T) => ({ value }))(outcome);
         return E.right({ value: outcome.right, position: await this.commit([...staged.values()]) });
       } catch (error) {
+        if (error instanceof StreamLockTaken) {
+          if (++lockRestarts > MAX_LOCK_RESTARTS) return E.left(domainError('conflict', `An atomic write found ${error.streamName} locked ${MAX_LOCK_RESTARTS} times`, { streamName: error.streamName, attempts: MAX_LOCK_RESTARTS }));
+          takeFirst = locks.asked;
+          continue;
+        }
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         this.cache.delete(error.streamName);
         // Read now, so the next attempt decides on it even where it was presumed new.
         await staged.get(error.streamName)?.reload();
       } finally {
-        await staging.close();
+        locks.releaseAll();
       }
       await backoff(attempt);
+      attempt++;
     }
     return E.left(domainError('conflict', `An atomic write lost the race ${MAX_ATTEMPTS} times`, { attempts: MAX_ATTEMPTS }));
   }
@@ -282,20 +295,14 @@ export class StreamRepository implements StreamWriter {
     this.cache.clear();
   }
 
-  /**
-   * A writer that decides as `execute` does and stages the append in `staged`, holding each stream's
-   * lock until `close` (which also refuses later calls, from work the stage left running on a throw).
-   */
-  private stagingWriter(staged: Map<string, StagedAppend>): { writer: StreamWriter; close: () => Promise<void> } {
-    const locks = new Map<string, Promise<() => void>>();
-    let open = true;
-    const writer: StreamWriter = {
+  /** A writer that decides as `execute` does and stages the append in `staged`, each stream locked through `locks`. */
+  private stagingWriter(staged: Map<string, StagedAppend>, locks: AtomicWriteLocks): StreamWriter {
+    const written = new Set<string>();
+    return {
       execute: async (streamName, id, decider, plan, context, options = {}) => {
-        if (!open) throw new Error(`The atomic write is over: ${streamName} cannot join it`);
-        if (locks.has(streamName)) throw new Error(`${streamName} is written twice in one atomic write`);
-        const acquired = this.locks.acquire(streamName);
-        locks.set(streamName, acquired);
-        await acquired;
+        if (written.has(streamName)) throw new Error(`${streamName} is written twice in one atomic write`);
+        written.add(streamName);
+        await locks.take(streamName);
         const decided = await this.decideLatest(streamName, id, decider, plan, options, false);
         if (decided.kind === 'answer') return decided.result;
         const { loaded, answer } = decided;
@@ -311,11 +318,6 @@ export class StreamRepository implements StreamWriter {
         return E.right({ before: loaded.state, appended: answer.events });
       },
     };
-    const close = async () => {
-      open = false;
-      for (const release of await Promise.all(locks.values())) release();
-    };
-    return { writer, close };
   }
 
   /** One `appendToStreams` of the staged appends; caches each stream's new state; the last position written. */
