@@ -188,7 +188,10 @@ describe('no child is ever linked under a parent that was not running', () => {
   });
 });
 
-describe('a cancel on a store with multi-stream append commits a level at a time', () => {
+/** Runs one commit of a cancel holds at most (RUNS_PER_CANCEL_COMMIT): a root with this many children takes two. */
+const RUNS_PER_CANCEL_COMMIT = 256;
+
+describe('a cancel on a store with multi-stream append commits narrow levels together, a wide level apart', () => {
   let storage: RestartableStorage;
 
   beforeEach(async () => {
@@ -199,9 +202,10 @@ describe('a cancel on a store with multi-stream append commits a level at a time
     await storage.dispose();
   });
 
-  it("a crash before the children's commit leaves every child as it was; recovery then finishes the cancel", async () => {
+  it("a crash before a wide level's commit leaves every child as it was; recovery then finishes the cancel", async () => {
     const doomed = await storage.startDoomed({ multiStreamAppend: true });
-    const tree = await buildTree(doomed.orchestrator, wideSpec(3), {}, ownersOfSessions);
+    // The root's freeze cannot share the children's commit: they fill one.
+    const tree = await buildTree(doomed.orchestrator, wideSpec(RUNS_PER_CANCEL_COMMIT), {}, ownersOfSessions);
     const before = await statusesOf(doomed.orchestrator, tree);
     await doomed.crashDuring({ eventType: 'RunCancelled' }, (orchestrator) => orchestrator.cancel(tree.runId, reason));
 
@@ -238,7 +242,7 @@ describe('a cancel on a store with multi-stream append commits a level at a time
     await expectRebuildKeepsTree(recovered.orchestrator, tree.runId);
   });
 
-  it('depth 4: a crash before the middle level freezes is finished by recovery, deepest first', async () => {
+  it('depth 4: the levels commit together, so a crash in that commit leaves the chain as it was and the retried cancel does it all', async () => {
     const doomed = await storage.startDoomed({ multiStreamAppend: true });
     const tree = await buildTree(doomed.orchestrator, chainSpec(4));
     const before = await statusesOf(doomed.orchestrator, tree);
@@ -246,6 +250,10 @@ describe('a cancel on a store with multi-stream append commits a level at a time
     await doomed.crashDuring(inRun(nodeAt(tree, 0, 0), 'CancelRequested'), (orchestrator) => orchestrator.cancel(tree.runId, reason, { commandId }));
 
     const restarted = await storage.restart();
+    expect([...(await statusesOf(restarted.orchestrator, tree)).values()].map((run) => run.status)).toEqual(allRuns(tree).map(() => 'running'));
+    const journal = (await restarted.orchestrator.collect(tree.runId, { includeDescendants: true, includeJournal: true })).journal ?? [];
+    expect(journal.filter((entry) => entry.type === 'CancelRequested' || entry.type === 'RunCancelled')).toEqual([]);
+    await restarted.orchestrator.cancel(tree.runId, reason, { commandId });
     await expectCancelComplete(restarted, tree, before);
     await expectRetryChangesNothing(restarted, () => restarted.orchestrator.cancel(tree.runId, reason, { commandId }));
     await expectRebuildKeepsTree(restarted.orchestrator, tree.runId);

@@ -31,6 +31,12 @@ interface Visited extends CancelTarget {
   readonly reportOnAscent: boolean;
 }
 
+/** The levels one `descend` wrote, and the level below them, still to be written. */
+interface Descended {
+  readonly levels: readonly Visited[][];
+  readonly next: CancelTarget[];
+}
+
 /** What one run's step wrote, returned (not recorded) so a retried commit cannot record it twice. */
 interface Step {
   readonly cancelled: readonly string[];
@@ -43,8 +49,10 @@ interface Step {
  *  1. Descent. For each level (the run, then its children, then theirs): materialise any pending
  *     child (link written, run not yet: only left by a crash on a store without multi-stream
  *     append), read the level's streams in one read, then write one commit per RUNS_PER_CANCEL_COMMIT
- *     runs: a running run with children freezes (CancelRequested at the revision read: from then on
- *     it accepts no child, so a racing spawn's link append fails on the revision and its retry sees
+ *     runs (with multi-stream append, levels that fit in one together share it: each is read from
+ *     the states staged above it, and the commit checks every revision read; a chain of depth 1,000
+ *     takes about 40 commits): a running run with children freezes (CancelRequested at the revision
+ *     read: from then on it accepts no child, so a racing spawn's link append fails on the revision and its retry sees
  *     the freeze, and the children read are all it will ever have); a running run without children
  *     gets RunCancelled at once (as safe: at the revision that showed no children), with the close of
  *     a session it owns with `stopOnCancel`; a finished run is left as it is, its children still visited.
@@ -75,10 +83,10 @@ export class CancelTreeProcess {
   async cancel(runId: string, reason: JsonValue, origin: CancelOrigin): Promise<E.Either<DomainError, void>> {
     const levels: Visited[][] = [];
     for (let level: CancelTarget[] = [{ runId, reason, origin }]; level.length > 0; ) {
-      const visited = await this.descend(level);
-      if (E.isLeft(visited)) return visited;
-      levels.push(visited.right);
-      level = visited.right.flatMap((run) => run.children.map((ref) => this.childTarget(run.runId, ref)));
+      const descended = await this.descend(level);
+      if (E.isLeft(descended)) return descended;
+      levels.push(...descended.right.levels);
+      level = descended.right.next;
     }
     // One commit orders its streams as given: the whole ascent, deepest first, in as few commits as
     // its size allows. Written one stream at a time, a level's writes must land before the next level's.
@@ -95,15 +103,74 @@ export class CancelTreeProcess {
     return { runId: ref.childRunId, reason: { cancelledByParent: parentRunId, reason: this.givenReason }, origin: { childOf: parentRunId }, link: { parentRunId, ref } };
   }
 
-  /** Step 1 for one level: its streams read in one read, pending children made, every run frozen (or cancelled at once). */
-  private async descend(level: readonly CancelTarget[]): Promise<E.Either<DomainError, Visited[]>> {
-    await this.streams.warm(level.map(({ runId }) => ({ streamName: runStream(runId), id: runId })), runDecider);
+  /**
+   * Step 1 from one level: its streams read in one read, pending children made, every run frozen (or
+   * cancelled at once); the levels written and the next one. A level that fits in one commit is
+   * written with the narrow levels below it (`descendNarrow`); a wider one in parallel commits.
+   */
+  private async descend(level: readonly CancelTarget[]): Promise<E.Either<DomainError, Descended>> {
+    await this.warm(level);
     const made = await Promise.all(level.map(({ link }) => (link ? this.materializer.ensureMaterialized(link.parentRunId, link.ref, this.context) : E.right(undefined))));
     const failed = made.find(E.isLeft);
     if (failed) return failed;
     for (const position of made) if (E.isRight(position)) this.track(position.right);
+    if (this.streams.commitsAtomically && level.length <= RUNS_PER_CANCEL_COMMIT) return this.descendNarrow(level);
     const steps = await this.inCommits(level, (writer, target) => this.freeze(writer, target), 'any');
-    return E.map((done: readonly Step[]) => done.flatMap((step) => (step.visited ? [step.visited] : [])))(steps);
+    return E.map((done: readonly Step[]): Descended => {
+      const visited = visitedOf(done);
+      return { levels: [visited], next: this.childrenOf(visited) };
+    })(steps);
+  }
+
+  /**
+   * The level, then the levels below it while they fit, frozen in ONE commit (a chain of depth 1,000
+   * takes a few commits, not a thousand). A child level is only read from a parent's state staged in
+   * this commit: if another process wrote that parent since, the commit fails on its revision and
+   * the whole of it is staged again. A level with a child still to be made ends the commit: the
+   * next `descend` makes it first.
+   */
+  private async descendNarrow(first: readonly CancelTarget[]): Promise<E.Either<DomainError, Descended>> {
+    const committed = await this.streams.atomically(
+      async (writer): Promise<E.Either<DomainError, { levels: Step[][]; next: CancelTarget[] }>> => {
+        const levels: Step[][] = [];
+        let level: readonly CancelTarget[] = first;
+        for (let runs = 0; level.length > 0 && runs + level.length <= RUNS_PER_CANCEL_COMMIT; runs += level.length) {
+          if (levels.length > 0) {
+            await this.warm(level);
+            if (!(await this.allMaterialized(level))) break;
+          }
+          const steps = await Promise.all(level.map((target) => this.freeze(writer, target)));
+          const failed = steps.find(E.isLeft);
+          if (failed) return failed;
+          const done = steps.map((step) => (step as E.Right<Step>).right);
+          levels.push(done);
+          level = this.childrenOf(visitedOf(done));
+        }
+        return E.right({ levels, next: [...level] });
+      },
+      first.map(({ runId }) => runStream(runId)),
+    );
+    if (E.isLeft(committed)) return committed;
+    this.track(committed.right.position);
+    const { levels, next } = committed.right.value;
+    for (const steps of levels) this.record(steps);
+    return E.right({ levels: levels.map(visitedOf), next });
+  }
+
+  private warm(level: readonly CancelTarget[]): Promise<void> {
+    return this.streams.warm(
+      level.map(({ runId }) => ({ streamName: runStream(runId), id: runId })),
+      runDecider,
+    );
+  }
+
+  private async allMaterialized(level: readonly CancelTarget[]): Promise<boolean> {
+    const made = await Promise.all(level.map(({ link }) => link === undefined || this.materializer.isMaterialized(link.ref)));
+    return made.every(Boolean);
+  }
+
+  private childrenOf(visited: readonly Visited[]): CancelTarget[] {
+    return visited.flatMap((run) => run.children.map((ref) => this.childTarget(run.runId, ref)));
   }
 
   private async freeze(writer: StreamWriter, target: CancelTarget): Promise<E.Either<DomainError, Step>> {
@@ -173,16 +240,25 @@ export class CancelTreeProcess {
       this.track(outcome.right.position);
       steps.push(...outcome.right.value);
     }
+    this.record(steps);
+    return E.right(steps);
+  }
+
+  /** What committed steps cancelled and wrote, once their commit landed. */
+  private record(steps: readonly Step[]): void {
     for (const done of steps) {
       this.cancelled.push(...done.cancelled);
       this.track(done.position);
     }
-    return E.right(steps);
   }
 
   private track(position: Position | undefined): void {
     this.lastPosition = latest(this.lastPosition, position);
   }
+}
+
+function visitedOf(steps: readonly Step[]): Visited[] {
+  return steps.flatMap((step) => (step.visited ? [step.visited] : []));
 }
 
 function latest(a: Position | undefined, b: Position | undefined): Position | undefined {

@@ -105,6 +105,12 @@ export class ChildMaterializer {
     return E.map((executed: { position?: Position }) => executed.position)(started);
   }
 
+  /** True when the child's run is started by this link (what `ensureMaterialized` skips). */
+  async isMaterialized(ref: ChildRef): Promise<boolean> {
+    const child = await this.streams.peek(runStream(ref.childRunId), ref.childRunId, runDecider);
+    return createdByLink(child.state, ref);
+  }
+
   /**
    * `materialize`, skipped when the child's run is already started by this link: it is written
    * last, so everything before it is done. For links that are mostly materialised already (cancel,
