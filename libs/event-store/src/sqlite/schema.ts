@@ -42,6 +42,8 @@ export function openDatabase(path: string, synchronous: SynchronousMode): Databa
   try {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous}`);
+    // Each write of a group commit runs in a savepoint: its statement journal stays in memory, not in a temp file.
+    db.pragma('temp_store = MEMORY');
     // Revisions and positions are 64-bit: read every integer as a bigint.
     db.defaultSafeIntegers(true);
     db.exec(SCHEMA);
