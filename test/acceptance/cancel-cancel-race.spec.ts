@@ -1,5 +1,6 @@
 import { expect, it } from '@jest/globals';
 import type { Orchestrator } from '@runtree/orchestration';
+import { answeredWithin } from '../support/deferred.js';
 import { describeOnEveryStore } from '../support/orchestrator-targets.js';
 import { buildTree, type TreeSpec } from '../support/trees.js';
 
@@ -10,12 +11,6 @@ const tree: TreeSpec = { children: Array.from({ length: 4 }, () => ({ children: 
 /** Longer than any round takes on a loaded machine: a cancel waiting for a lock another one holds while it waits never answers. */
 const ROUND_TIMEOUT_MS = 30_000;
 const TIMEOUT_MS = rounds * ROUND_TIMEOUT_MS;
-
-function answeredWithin<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer after ${ms} ms`)), ms)));
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
 
 /** Cancels of the root and of its children, each started a few event-loop turns after the one before. */
 async function overlappingCancels(orchestrator: Orchestrator, round: number) {

@@ -34,7 +34,7 @@ interface Visited extends CancelTarget {
 /** The levels one `descend` wrote, and the level below them, still to be written. */
 interface Descended {
   readonly levels: readonly Visited[][];
-  readonly next: CancelTarget[];
+  readonly next: readonly CancelTarget[];
 }
 
 /** What one run's step wrote, returned (not recorded) so a retried commit cannot record it twice. */
@@ -50,10 +50,11 @@ interface Step {
  *     child (link written, run not yet: only left by a crash on a store without multi-stream
  *     append), read the level's streams in one read, then write one commit per RUNS_PER_CANCEL_COMMIT
  *     runs (with multi-stream append, levels that fit in one together share it: each is read from
- *     the states staged above it, and the commit checks every revision read; a chain of depth 1,000
- *     takes about 40 commits): a running run with children freezes (CancelRequested at the revision
- *     read: from then on it accepts no child, so a racing spawn's link append fails on the revision and its retry sees
- *     the freeze, and the children read are all it will ever have); a running run without children
+ *     the states staged above it, and the commit checks every revision read; the bench's chain of
+ *     depth 1,000 with 10,000 runs takes 81 commits, down and back up): a running run with children freezes
+ *     (CancelRequested at the revision read: from then on it accepts no child, so a racing spawn's
+ *     link append fails on the revision and its retry sees the freeze, and the children read are
+ *     all it will ever have); a running run without children
  *     gets RunCancelled at once (as safe: at the revision that showed no children), with the close of
  *     a session it owns with `stopOnCancel`; a finished run is left as it is, its children still visited.
  *  2. Ascent. Deepest level first, RunCancelled (with StepCancelled for running steps) for every
@@ -82,7 +83,7 @@ export class CancelTreeProcess {
   /** Cancels the run and every running run below it; also the resume that start-up recovery calls. */
   async cancel(runId: string, reason: JsonValue, origin: CancelOrigin): Promise<E.Either<DomainError, void>> {
     const levels: Visited[][] = [];
-    for (let level: CancelTarget[] = [{ runId, reason, origin }]; level.length > 0; ) {
+    for (let level: readonly CancelTarget[] = [{ runId, reason, origin }]; level.length > 0; ) {
       const descended = await this.descend(level);
       if (E.isLeft(descended)) return descended;
       levels.push(...descended.right.levels);
@@ -131,7 +132,7 @@ export class CancelTreeProcess {
    */
   private async descendNarrow(first: readonly CancelTarget[]): Promise<E.Either<DomainError, Descended>> {
     const committed = await this.streams.atomically(
-      async (writer): Promise<E.Either<DomainError, { levels: Step[][]; next: CancelTarget[] }>> => {
+      async (writer): Promise<E.Either<DomainError, { levels: Step[][]; next: readonly CancelTarget[] }>> => {
         const levels: Step[][] = [];
         let level: readonly CancelTarget[] = first;
         for (let runs = 0; level.length > 0 && runs + level.length <= RUNS_PER_CANCEL_COMMIT; runs += level.length) {
@@ -146,7 +147,7 @@ export class CancelTreeProcess {
           levels.push(done);
           level = this.childrenOf(visitedOf(done));
         }
-        return E.right({ levels, next: [...level] });
+        return E.right({ levels, next: level });
       },
       first.map(({ runId }) => runStream(runId)),
     );

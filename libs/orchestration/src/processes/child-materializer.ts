@@ -107,8 +107,7 @@ export class ChildMaterializer {
 
   /** True when the child's run is started by this link (what `ensureMaterialized` skips). */
   async isMaterialized(ref: ChildRef): Promise<boolean> {
-    const child = await this.streams.peek(runStream(ref.childRunId), ref.childRunId, runDecider);
-    return createdByLink(child.state, ref);
+    return (await this.startedChild(ref)) !== undefined;
   }
 
   /**
@@ -123,14 +122,19 @@ export class ChildMaterializer {
     context: CommandContext,
     writer: StreamWriter = this.streams,
   ): Promise<E.Either<DomainError, Position | undefined>> {
-    const child = await this.streams.peek(runStream(ref.childRunId), ref.childRunId, runDecider);
-    if (createdByLink(child.state, ref)) return E.right(child.lastPosition);
+    const child = await this.startedChild(ref);
+    if (child !== undefined) return E.right(child.lastPosition);
     const recorded = await this.streams.readAt(runStream(parentRunId), ref.revision);
     const event = recorded?.event;
     if (event === undefined || (event.type !== 'ChildSpawned' && event.type !== 'ChildDelegated') || recorded!.id !== ref.eventId) {
       return E.left(domainError('conflict', `The link of child ${ref.childRunId} is not at revision ${ref.revision} of run ${parentRunId}`, { parentRunId, childRunId: ref.childRunId }));
     }
     return this.materialize(parentRunId, linkedChildOf(event, ref.eventId, ref.commandId), context, writer);
+  }
+  /** The child's run as this process knows it (read when not cached), when this link started it. */
+  private async startedChild(ref: ChildRef) {
+    const child = await this.streams.peek(runStream(ref.childRunId), ref.childRunId, runDecider);
+    return createdByLink(child.state, ref) ? child : undefined;
   }
 }
 

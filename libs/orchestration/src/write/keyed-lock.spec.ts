@@ -1,16 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { deferred } from '../../../../test/support/deferred.js';
 import { KeyedLock } from './keyed-lock.js';
-
-/** A promise the test settles by hand. */
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 /** Lets every already-queued continuation run. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { openSqliteEventStore, type EventStore } from '@runtree/event-store';
 import { runDecider, type RunCommand } from '../domain/run/run-decider.js';
+import { answeredWithin, deferred } from '../../../../test/support/deferred.js';
 import { runStream } from '../streams/stream-names.js';
 import type { CommandContext } from './event-envelope.js';
 import { StoreRetry } from './store-retry.js';
@@ -138,15 +139,6 @@ describe('StreamRepository', () => {
     const other = 'run-b';
     const step = (stepId: string): RunCommand => ({ type: 'StartStep', stepId, name: stepId, kind: 'k' });
     const stepsOf = async (runId: string) => (await store.readStream(runStream(runId))).filter((event) => event.type === 'StepStarted').map((event) => (event.data as { stepId: string }).stepId);
-    const deferred = () => {
-      let resolve!: () => void;
-      const promise = new Promise<void>((settle) => (resolve = settle));
-      return { promise, resolve };
-    };
-    /** Settles `work`, or rejects when it is still waiting after `ms`: a deadlock shows as that rejection. */
-    const within = <T>(work: Promise<T>, ms: number) =>
-      Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms).unref())]);
-
     beforeEach(async () => {
       expect(E.isRight(await here.execute(runStream(other), other, runDecider, { ...startRun, runId: other }, context()))).toBe(true);
     });
@@ -172,7 +164,7 @@ describe('StreamRepository', () => {
       });
       await new Promise<void>((resolve) => setImmediate(resolve));
       gate.resolve();
-      const [first, second] = await within(Promise.all([inOrder, atOnce]), 2_000);
+      const [first, second] = await answeredWithin(Promise.all([inOrder, atOnce]), 2_000, 'both commits');
       expect(E.map((committed: { value: string }) => committed.value)(first)).toEqual(E.right('in order'));
       expect(E.map((committed: { value: string }) => committed.value)(second)).toEqual(E.right('at once'));
       expect(await stepsOf(RUN)).toEqual(['first', 'second']);
@@ -197,7 +189,7 @@ describe('StreamRepository', () => {
       const ba = crossing('ba', [other, RUN]);
       await holding.ba.promise;
       gate.resolve();
-      const [first, second] = await within(Promise.all([ab, ba]), 2_000);
+      const [first, second] = await answeredWithin(Promise.all([ab, ba]), 2_000, 'both commits');
       expect(E.isRight(first) && E.isRight(second)).toBe(true);
       // At least one let go and staged again, taking both streams first: none needed a third try.
       expect(runs.ab + runs.ba).toBeGreaterThanOrEqual(3);
