@@ -2,7 +2,7 @@ import type { EventToAppend } from '@runtree/event-store';
 // Not part of the package's API: the SQLite adapter's own schema, statements and stream rows.
 import { openDatabase } from '../../libs/event-store/src/sqlite/schema.js';
 import { prepareStatements } from '../../libs/event-store/src/sqlite/statements.js';
-import { emptyStreamRow } from '../../libs/event-store/src/sqlite/stream-row.js';
+import { emptyStreamRow, type StoredStreamRow } from '../../libs/event-store/src/sqlite/stream-row.js';
 import type { AgentTrees, TreeAppends } from './agent-trees.js';
 
 /** Trees per transaction: a few thousand events, so the commit is not the cost. */
@@ -30,16 +30,20 @@ export function fillJournal(path: string, trees: AgentTrees, enough: (written: J
   try {
     const sql = prepareStatements(db);
     const writeTree = (tree: TreeAppends) => {
-      const heads = new Map<string, bigint>();
+      const heads = new Map<string, StoredStreamRow>();
       for (const append of tree.appends) {
-        const head = heads.get(append.streamName) ?? -1n;
+        // Every stream of a generated tree is new: numbered when its first append is written.
+        const head = heads.get(append.streamName) ?? { ...emptyStreamRow(append.streamName), stream_id: BigInt(sql.insertStream.run(emptyStreamRow(append.streamName)).lastInsertRowid) };
+        const current = head.last_revision;
         // The generator's own bookkeeping, checked as the store would check it.
-        if (append.expectedRevision !== (head < 0n ? 'no_stream' : head)) throw new Error(`${append.streamName}: expected ${append.expectedRevision}, is at ${head}`);
-        let revision = head;
-        for (const event of append.events) sql.insertEvent.run({ ...eventColumns(event), stream_name: append.streamName, revision: (revision += 1n), created_ms: append.appendedAtMs });
-        heads.set(append.streamName, revision);
+        if (append.expectedRevision !== (current < 0n ? 'no_stream' : current)) throw new Error(`${append.streamName}: expected ${append.expectedRevision}, is at ${current}`);
+        let revision = current;
+        for (const event of append.events) {
+          sql.insertEvent.run({ ...eventColumns(event), stream_id: head.stream_id, stream_name: append.streamName, revision: (revision += 1n), created_ms: append.appendedAtMs });
+        }
+        heads.set(append.streamName, { ...head, last_revision: revision });
       }
-      for (const [streamName, revision] of heads) sql.putStream.run({ ...emptyStreamRow(streamName), last_revision: revision });
+      for (const head of heads.values()) sql.updateStream.run(head);
     };
     const writeBatch = db.transaction((batch: readonly TreeAppends[]) => batch.forEach(writeTree));
     const written = { runs: 0, events: 0 };

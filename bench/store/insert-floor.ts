@@ -21,6 +21,7 @@ export function measureInsertFloor({ path, events, eventsPerTransaction }: Inser
   try {
     const createdMs = BigInt(Date.now());
     const rows = events.map((event, revision) => ({
+      stream_id: 1n,
       stream_name: 'bench-floor',
       revision: BigInt(revision),
       event_id: event.id,
@@ -30,7 +31,7 @@ export function measureInsertFloor({ path, events, eventsPerTransaction }: Inser
       created_ms: createdMs,
     }));
     const sql =
-      'INSERT INTO events (stream_name, revision, event_id, event_type, data, metadata, created_ms) VALUES (@stream_name, @revision, @event_id, @event_type, @data, @metadata, @created_ms)';
+      'INSERT INTO events (stream_id, stream_name, revision, event_id, event_type, data, metadata, created_ms) VALUES (@stream_id, @stream_name, @revision, @event_id, @event_type, @data, @metadata, @created_ms)';
     return perSecond(rows.length, timedInserts(db, sql, rows, eventsPerTransaction));
   } finally {
     db.close();

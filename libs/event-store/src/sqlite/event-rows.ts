@@ -3,6 +3,7 @@ import type { JsonValue, RecordedEvent } from '../port/types.js';
 /** A row of `events` as better-sqlite3 returns it (integers as bigints). */
 export interface EventRow {
   readonly position: bigint;
+  readonly stream_id: bigint;
   readonly stream_name: string;
   readonly revision: bigint;
   readonly event_id: string;

@@ -10,10 +10,11 @@ import {
   metadataEventJson,
   metadataOf,
   withMetadata,
+  type StoredStreamRow,
   type StreamRow,
 } from './stream-row.js';
 
-type EventPayload = Omit<NewEventRow, 'stream_name' | 'revision' | 'created_ms'>;
+type EventPayload = Omit<NewEventRow, 'stream_id' | 'stream_name' | 'revision' | 'created_ms'>;
 
 /**
  * The write side, run inside a transaction (one savepoint per caller, see group-commit.ts).
@@ -43,7 +44,7 @@ export class LogWriter {
     const result = this.write(metastream, [
       { event_id: randomUUID(), event_type: '$metadata', data: metadataEventJson(metadata), metadata: 'null' },
     ]);
-    this.sql.putStream.run(withMetadata(this.head(streamName), metadata));
+    this.put(withMetadata(this.head(streamName), metadata));
     return result;
   }
 
@@ -63,17 +64,25 @@ export class LogWriter {
   private recreate(head: StreamRow): StreamRow {
     const lifeStart = head.last_revision + 1n;
     this.setMetadata(head.stream_name, { ...metadataOf(head), truncateBefore: lifeStart }, 'any');
-    const recreated = { ...this.head(head.stream_name), life_start: lifeStart };
-    this.sql.putStream.run(recreated);
-    return recreated;
+    return this.put({ ...this.head(head.stream_name), life_start: lifeStart });
+  }
+
+  /** Writes a stream's row: a new stream gets its number here, before any of its events is written. */
+  private put(row: StreamRow): StoredStreamRow {
+    const { stream_id } = row;
+    if (stream_id === null) return { ...row, stream_id: BigInt(this.sql.insertStream.run(row).lastInsertRowid) };
+    const stored = { ...row, stream_id };
+    this.sql.updateStream.run(stored);
+    return stored;
   }
 
   private findRepeatedBatch(head: StreamRow, payloads: readonly EventPayload[], expected: ExpectedRevision): AppendResult | undefined {
     // A stream that never held an event cannot hold these ids: skip the lookup (every new run's stream).
-    if (head.last_revision < 0n) return undefined;
+    const streamId = head.stream_id;
+    if (streamId === null || head.last_revision < 0n) return undefined;
     const ids = payloads.map((payload) => payload.event_id);
     const known = new Map(
-      this.sql.knownEventIds.all(head.stream_name, JSON.stringify(ids)).map((row) => [row.event_id, row.revision] as const),
+      this.sql.knownEventIds.all(streamId, JSON.stringify(ids)).map((row) => [row.event_id, row.revision] as const),
     );
     const first = findRepeatedBatch({
       streamName: head.stream_name,
@@ -83,25 +92,26 @@ export class LogWriter {
       ids,
       known,
       storedIds: (from, count) =>
-        this.sql.streamEventsBetween.all(head.stream_name, from, from + BigInt(count) - 1n).map((row) => row.event_id),
+        this.sql.streamEventsBetween.all(streamId, from, from + BigInt(count) - 1n).map((row) => row.event_id),
     });
     if (first === undefined) return undefined;
     const last = first + BigInt(ids.length) - 1n;
-    const [lastRow] = this.sql.streamEventsBetween.all(head.stream_name, last, last);
+    const [lastRow] = this.sql.streamEventsBetween.all(streamId, last, last);
     return { nextExpectedRevision: last, position: { commit: lastRow.position, prepare: lastRow.position } };
   }
 
   private write(head: StreamRow, payloads: readonly EventPayload[]): AppendResult {
     const createdMs = this.now();
+    const lastRevision = head.last_revision + BigInt(payloads.length);
+    const { stream_id, stream_name } = this.put({ ...head, last_revision: lastRevision });
     let revision = head.last_revision;
     let position = 0n;
     for (const payload of payloads) {
       revision += 1n;
-      const inserted = this.sql.insertEvent.run({ ...payload, stream_name: head.stream_name, revision, created_ms: createdMs });
+      const inserted = this.sql.insertEvent.run({ ...payload, stream_id, stream_name, revision, created_ms: createdMs });
       position = BigInt(inserted.lastInsertRowid);
     }
-    this.sql.putStream.run({ ...head, last_revision: revision });
-    return { nextExpectedRevision: revision, position: { commit: position, prepare: position } };
+    return { nextExpectedRevision: lastRevision, position: { commit: position, prepare: position } };
   }
 }
 

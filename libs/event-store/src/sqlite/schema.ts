@@ -1,37 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { EVENT_INDEXES, eventsTable, streamsTable } from './journal-tables.js';
+import { migrateFromNameKeyedLayout } from './schema-migration.js';
 
 export type SynchronousMode = 'FULL' | 'NORMAL' | 'OFF';
 
 /**
- * `events` is the global log: its autoincrement `position` is the Position (never reused, so
- * positions only grow). `streams` holds what an append must check quickly: the head and the
- * stream's metadata (the `$metadata` events in `$$<stream>` stay the record, as on EventStoreDB).
+ * The layout this code writes, kept in `PRAGMA user_version`. 0 is the first layout (streams and the
+ * event indexes keyed by stream name): opening such a journal migrates it (schema-migration.ts).
  */
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  position     INTEGER PRIMARY KEY AUTOINCREMENT,
-  stream_name  TEXT    NOT NULL,
-  revision     INTEGER NOT NULL,
-  event_id     TEXT    NOT NULL,
-  event_type   TEXT    NOT NULL,
-  data         TEXT    NOT NULL,
-  metadata     TEXT    NOT NULL,
-  created_ms   INTEGER NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream_revision ON events (stream_name, revision);
-CREATE INDEX IF NOT EXISTS events_by_stream_event_id ON events (stream_name, event_id);
-CREATE TABLE IF NOT EXISTS streams (
-  stream_name     TEXT    PRIMARY KEY,
-  last_revision   INTEGER NOT NULL,
-  life_start      INTEGER NOT NULL,
-  max_count       INTEGER,
-  max_age         INTEGER,
-  truncate_before INTEGER,
-  custom_metadata TEXT
-) WITHOUT ROWID;
-`;
+export const SCHEMA_VERSION = 1;
 
 /** Waiting this long for another process's write lock before reporting the store unavailable. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -46,12 +25,30 @@ export function openDatabase(path: string, synchronous: SynchronousMode): Databa
     db.pragma('temp_store = MEMORY');
     // Revisions and positions are 64-bit: read every integer as a bigint.
     db.defaultSafeIntegers(true);
-    db.exec(SCHEMA);
+    prepareSchema(db);
     return db;
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/** Creates the tables of a new journal or brings an older one to SCHEMA_VERSION, in one write transaction. */
+function prepareSchema(db: Database.Database): void {
+  const prepare = db.transaction(() => {
+    const version = Number(db.pragma('user_version', { simple: true }));
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`the journal's schema is version ${version}, newer than this Runtree's (${SCHEMA_VERSION}): upgrade Runtree to open it`);
+    }
+    if (version === SCHEMA_VERSION) return;
+    const hasEvents = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() !== undefined;
+    if (hasEvents) migrateFromNameKeyedLayout(db);
+    else db.exec(`${eventsTable('events')}\n${streamsTable('streams')}\n${EVENT_INDEXES}`);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  });
+  // Read first: an up-to-date journal (every start but the first) takes no write lock.
+  if (Number(db.pragma('user_version', { simple: true })) === SCHEMA_VERSION) return;
+  prepare.immediate();
 }
 
 const SYNCHRONOUS_NAMES: Record<string, SynchronousMode | 'EXTRA'> = { '0': 'OFF', '1': 'NORMAL', '2': 'FULL', '3': 'EXTRA' };

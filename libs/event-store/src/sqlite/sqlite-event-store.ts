@@ -111,7 +111,7 @@ export class SqliteEventStore implements EventStore {
       const from = options.fromRevision ?? (backwards ? 'end' : 'start');
       if (from === 'end' && !backwards) return [];
       const query = {
-        stream: streamName,
+        streamId: head.stream_id,
         from: from === 'start' ? 0n : from === 'end' ? head.last_revision : from,
         ...visibleBounds(head, this.now()),
         limit: options.maxCount ?? -1,

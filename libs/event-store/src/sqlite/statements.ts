@@ -1,12 +1,12 @@
 import type Database from 'better-sqlite3';
 import { EVENT_COLUMNS, type EventRow, type EventTuple } from './event-rows.js';
-import type { StreamRow } from './stream-row.js';
+import type { StoredStreamRow, StreamRow } from './stream-row.js';
 
 /** A row to insert: what `events` holds but the position the log assigns, with the time as a number. */
 export type NewEventRow = Omit<EventRow, 'position' | 'created_ms'> & { readonly created_ms: number };
 
 interface StreamRangeQuery {
-  readonly stream: string;
+  readonly streamId: bigint;
   readonly from: bigint;
   readonly minRevision: bigint;
   readonly minCreatedMs: bigint;
@@ -19,12 +19,13 @@ interface StreamRangeQuery {
  * type better-sqlite3's `prepare` returns (it lives in a namespace @types/better-sqlite3 does not export).
  */
 export interface Statements {
-  readonly stream: Database.Statement<[string], StreamRow>;
-  readonly streamsIn: Database.Statement<[string], StreamRow>;
-  readonly putStream: Database.Statement<StreamRow>;
+  readonly stream: Database.Statement<[string], StoredStreamRow>;
+  readonly streamsIn: Database.Statement<[string], StoredStreamRow>;
+  readonly insertStream: Database.Statement<StreamRow>;
+  readonly updateStream: Database.Statement<StoredStreamRow>;
   readonly insertEvent: Database.Statement<NewEventRow>;
-  readonly knownEventIds: Database.Statement<[string, string], { event_id: string; revision: bigint }>;
-  readonly streamEventsBetween: Database.Statement<[string, bigint, bigint], Pick<EventRow, 'event_id' | 'position'>>;
+  readonly knownEventIds: Database.Statement<[bigint, string], { event_id: string; revision: bigint }>;
+  readonly streamEventsBetween: Database.Statement<[bigint, bigint, bigint], Pick<EventRow, 'event_id' | 'position'>>;
   readonly visibleForwards: Database.Statement<StreamRangeQuery, EventTuple>;
   readonly visibleBackwards: Database.Statement<StreamRangeQuery, EventTuple>;
   readonly eventsOfStreamsAfter: Database.Statement<[string, bigint, number], EventTuple>;
@@ -35,40 +36,47 @@ export interface Statements {
 
 /** Every SQL statement of the adapter, prepared once per connection. */
 export function prepareStatements(db: Database.Database): Statements {
-  const visibleStreamEvents = `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = @stream AND revision >= @minRevision AND created_ms >= @minCreatedMs`;
+  const visibleStreamEvents = `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = @streamId AND revision >= @minRevision AND created_ms >= @minCreatedMs`;
   return {
-    stream: db.prepare<[string], StreamRow>('SELECT * FROM streams WHERE stream_name = ?'),
+    stream: db.prepare<[string], StoredStreamRow>('SELECT * FROM streams WHERE stream_name = ?'),
     /** The heads of the streams named in a JSON array. */
-    streamsIn: db.prepare<[string], StreamRow>('SELECT * FROM streams WHERE stream_name IN (SELECT value FROM json_each(?))'),
-    putStream: db.prepare<StreamRow>(
-      `INSERT OR REPLACE INTO streams (stream_name, last_revision, life_start, max_count, max_age, truncate_before, custom_metadata)
+    streamsIn: db.prepare<[string], StoredStreamRow>('SELECT * FROM streams WHERE stream_name IN (SELECT value FROM json_each(?))'),
+    /** A new stream's row: SQLite gives it the next number (`lastInsertRowid`). */
+    insertStream: db.prepare<StreamRow>(
+      `INSERT INTO streams (stream_name, last_revision, life_start, max_count, max_age, truncate_before, custom_metadata)
        VALUES (@stream_name, @last_revision, @life_start, @max_count, @max_age, @truncate_before, @custom_metadata)`,
     ),
+    /** By number and without the name: the name's index is written once, when the stream is created. */
+    updateStream: db.prepare<StoredStreamRow>(
+      `UPDATE streams SET last_revision = @last_revision, life_start = @life_start, max_count = @max_count, max_age = @max_age,
+         truncate_before = @truncate_before, custom_metadata = @custom_metadata
+       WHERE stream_id = @stream_id`,
+    ),
     insertEvent: db.prepare<NewEventRow>(
-      `INSERT INTO events (stream_name, revision, event_id, event_type, data, metadata, created_ms)
-       VALUES (@stream_name, @revision, @event_id, @event_type, @data, @metadata, @created_ms)`,
+      `INSERT INTO events (stream_id, stream_name, revision, event_id, event_type, data, metadata, created_ms)
+       VALUES (@stream_id, @stream_name, @revision, @event_id, @event_type, @data, @metadata, @created_ms)`,
     ),
     /** Which of these ids (a JSON array) the stream already holds. */
-    knownEventIds: db.prepare<[string, string], { event_id: string; revision: bigint }>(
-      'SELECT event_id, revision FROM events WHERE stream_name = ? AND event_id IN (SELECT value FROM json_each(?))',
+    knownEventIds: db.prepare<[bigint, string], { event_id: string; revision: bigint }>(
+      'SELECT event_id, revision FROM events WHERE stream_id = ? AND event_id IN (SELECT value FROM json_each(?))',
     ),
     /** Ids and positions only: a repeated append is recognised by its ids, answered with its position. */
-    streamEventsBetween: db.prepare<[string, bigint, bigint], Pick<EventRow, 'event_id' | 'position'>>(
-      'SELECT event_id, position FROM events WHERE stream_name = ? AND revision BETWEEN ? AND ? ORDER BY revision',
+    streamEventsBetween: db.prepare<[bigint, bigint, bigint], Pick<EventRow, 'event_id' | 'position'>>(
+      'SELECT event_id, position FROM events WHERE stream_id = ? AND revision BETWEEN ? AND ? ORDER BY revision',
     ),
     // Event reads return rows as arrays in `EVENT_COLUMNS` order (`EventTuple`).
     visibleForwards: db.prepare<StreamRangeQuery, EventTuple>(`${visibleStreamEvents} AND revision >= @from ORDER BY revision LIMIT @limit`).raw(true),
     visibleBackwards: db.prepare<StreamRangeQuery, EventTuple>(`${visibleStreamEvents} AND revision <= @from ORDER BY revision DESC LIMIT @limit`).raw(true),
     /**
-     * Events of the streams named in a JSON array, strictly after a position, in log order, at most a
+     * Events of the streams numbered in a JSON array, strictly after a position, in log order, at most a
      * limit (-1: none); the caller hides what metadata hides. The inner query sorts positions read from
      * events_by_stream_revision alone (its rowid is the position), then only the rows kept are read. A
-     * (stream_name, position) index would skip the positions before the cursor, but it cost appends
+     * (stream_id, position) index would skip the positions before the cursor, but it cost appends
      * 10-40% more CPU for no gain at the journal's page size.
      */
     eventsOfStreamsAfter: db.prepare<[string, bigint, number], EventTuple>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE position IN (
-         SELECT position FROM events WHERE stream_name IN (SELECT value FROM json_each(?)) AND position > ? ORDER BY position LIMIT ?
+         SELECT position FROM events WHERE stream_id IN (SELECT value FROM json_each(?)) AND position > ? ORDER BY position LIMIT ?
        ) ORDER BY position`,
     ).raw(true),
     /** Whole events of the global log, one page at a time: one scan, filtered by the caller. */

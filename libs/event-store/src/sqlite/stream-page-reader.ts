@@ -2,7 +2,7 @@ import type { SubscriptionMessage } from '../port/types.js';
 import { REVISION, toRecordedEvent } from './event-rows.js';
 import type { PageReader } from './pulled-subscription.js';
 import type { Statements } from './statements.js';
-import { emptyStreamRow, visibleBounds } from './stream-row.js';
+import { visibleBounds } from './stream-row.js';
 
 const PAGE = 256;
 
@@ -16,9 +16,10 @@ export class StreamPageReader implements PageReader {
   ) {}
 
   nextPage(): { messages: SubscriptionMessage[]; reachedHead: boolean } {
-    const head = this.sql.stream.get(this.streamName) ?? emptyStreamRow(this.streamName);
+    const head = this.sql.stream.get(this.streamName);
+    if (head === undefined) return { messages: [], reachedHead: true };
     const rows = this.sql.visibleForwards.all({
-      stream: this.streamName,
+      streamId: head.stream_id,
       from: this.afterRevision + 1n,
       ...visibleBounds(head, this.now()),
       limit: PAGE,

@@ -2,6 +2,8 @@ import type { JsonValue, StreamMetadata } from '../port/types.js';
 
 /** A row of `streams`: the head of a stream and its metadata (integers as bigints). */
 export interface StreamRow {
+  /** The stream's number, in creation order; null until its row is first written. */
+  readonly stream_id: bigint | null;
   readonly stream_name: string;
   /** Revision of the last event ever written, -1 when none. */
   readonly last_revision: bigint;
@@ -13,11 +15,15 @@ export interface StreamRow {
   readonly custom_metadata: string | null;
 }
 
+/** A row read back from `streams`: it has its number. */
+export type StoredStreamRow = StreamRow & { readonly stream_id: bigint };
+
 /** EventStoreDB marks a soft-deleted stream with `$tb` = the largest 64-bit revision. */
 export const SOFT_DELETED_TRUNCATE_BEFORE = 9223372036854775807n;
 
 export function emptyStreamRow(streamName: string): StreamRow {
   return {
+    stream_id: null,
     stream_name: streamName,
     last_revision: -1n,
     life_start: 0n,

@@ -15,8 +15,8 @@ class ProbeRolledBack extends Error {}
 export function createWritabilityProbe(db: Database.Database): () => void {
   const pageSize = Number(db.pragma('page_size', { simple: true }));
   const insert = db.prepare(
-    `INSERT INTO events (stream_name, revision, event_id, event_type, data, metadata, created_ms)
-     VALUES (?, 0, '', '', ?, '{}', 0)`,
+    `INSERT INTO events (stream_id, stream_name, revision, event_id, event_type, data, metadata, created_ms)
+     VALUES (0, ?, 0, '', '', ?, '{}', 0)`,
   );
   const probe = db.transaction(() => {
     insert.run(PROBE_STREAM, 'x'.repeat(2 * pageSize + 1));
