@@ -1,6 +1,7 @@
 import type { EventToAppend } from '@runtree/event-store';
 // Not part of the package's API: the SQLite adapter's own schema, statements and stream rows.
 import { openDatabase } from '../../libs/event-store/src/sqlite/schema.js';
+import { putStreamRow } from '../../libs/event-store/src/sqlite/put-stream-row.js';
 import { prepareStatements } from '../../libs/event-store/src/sqlite/statements.js';
 import { emptyStreamRow, type StoredStreamRow } from '../../libs/event-store/src/sqlite/stream-row.js';
 import type { AgentTrees, TreeAppends } from './agent-trees.js';
@@ -33,7 +34,7 @@ export function fillJournal(path: string, trees: AgentTrees, enough: (written: J
       const heads = new Map<string, StoredStreamRow>();
       for (const append of tree.appends) {
         // Every stream of a generated tree is new: numbered when its first append is written.
-        const head = heads.get(append.streamName) ?? { ...emptyStreamRow(append.streamName), stream_id: BigInt(sql.insertStream.run(emptyStreamRow(append.streamName)).lastInsertRowid) };
+        const head = heads.get(append.streamName) ?? putStreamRow(sql, emptyStreamRow(append.streamName));
         const current = head.last_revision;
         // The generator's own bookkeeping, checked as the store would check it.
         if (append.expectedRevision !== (current < 0n ? 'no_stream' : current)) throw new Error(`${append.streamName}: expected ${append.expectedRevision}, is at ${current}`);
@@ -43,7 +44,7 @@ export function fillJournal(path: string, trees: AgentTrees, enough: (written: J
         }
         heads.set(append.streamName, { ...head, last_revision: revision });
       }
-      for (const head of heads.values()) sql.updateStream.run(head);
+      for (const head of heads.values()) putStreamRow(sql, head);
     };
     const writeBatch = db.transaction((batch: readonly TreeAppends[]) => batch.forEach(writeTree));
     const written = { runs: 0, events: 0 };

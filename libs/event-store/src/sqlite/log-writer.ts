@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppendResult, EventToAppend, ExpectedRevision, StreamMetadata } from '../port/types.js';
 import { checkExpectedRevision, findRepeatedBatch } from './append-rules.js';
+import { putStreamRow } from './put-stream-row.js';
 import type { NewEventRow, Statements } from './statements.js';
 import {
   SOFT_DELETED_TRUNCATE_BEFORE,
@@ -10,7 +11,6 @@ import {
   metadataEventJson,
   metadataOf,
   withMetadata,
-  type StoredStreamRow,
   type StreamRow,
 } from './stream-row.js';
 
@@ -44,7 +44,7 @@ export class LogWriter {
     const result = this.write(metastream, [
       { event_id: randomUUID(), event_type: '$metadata', data: metadataEventJson(metadata), metadata: 'null' },
     ]);
-    this.put(withMetadata(this.head(streamName), metadata));
+    putStreamRow(this.sql, withMetadata(this.head(streamName), metadata));
     return result;
   }
 
@@ -64,16 +64,7 @@ export class LogWriter {
   private recreate(head: StreamRow): StreamRow {
     const lifeStart = head.last_revision + 1n;
     this.setMetadata(head.stream_name, { ...metadataOf(head), truncateBefore: lifeStart }, 'any');
-    return this.put({ ...this.head(head.stream_name), life_start: lifeStart });
-  }
-
-  /** Writes a stream's row: a new stream gets its number here, before any of its events is written. */
-  private put(row: StreamRow): StoredStreamRow {
-    const { stream_id } = row;
-    if (stream_id === null) return { ...row, stream_id: BigInt(this.sql.insertStream.run(row).lastInsertRowid) };
-    const stored = { ...row, stream_id };
-    this.sql.updateStream.run(stored);
-    return stored;
+    return putStreamRow(this.sql, { ...this.head(head.stream_name), life_start: lifeStart });
   }
 
   private findRepeatedBatch(head: StreamRow, payloads: readonly EventPayload[], expected: ExpectedRevision): AppendResult | undefined {
@@ -103,7 +94,7 @@ export class LogWriter {
   private write(head: StreamRow, payloads: readonly EventPayload[]): AppendResult {
     const createdMs = this.now();
     const lastRevision = head.last_revision + BigInt(payloads.length);
-    const { stream_id, stream_name } = this.put({ ...head, last_revision: lastRevision });
+    const { stream_id, stream_name } = putStreamRow(this.sql, { ...head, last_revision: lastRevision });
     let revision = head.last_revision;
     let position = 0n;
     for (const payload of payloads) {
