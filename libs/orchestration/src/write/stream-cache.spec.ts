@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { StreamCache } from './stream-cache.js';
 
 describe('StreamCache', () => {
@@ -32,4 +33,34 @@ describe('StreamCache', () => {
     cache.set('huge', 'h', 101);
     expect([cache.get('small'), cache.get('huge'), cache.bytes]).toEqual(['s', undefined, 60]);
   });
+
+  it('after any sequence of sets and deletes holds what a plain least-recently-used list holds, in the same order of use', () => {
+    const operation = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), key: fc.integer({ min: 0, max: 7 }), bytes: fc.integer({ min: 1, max: 60 }) }),
+      fc.record({ kind: fc.constant('delete' as const), key: fc.integer({ min: 0, max: 7 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 60 }), (operations) => {
+        const cache = new StreamCache<number>(100);
+        // The model: [key, bytes] from least to most recently set.
+        let model: [number, number][] = [];
+        operations.forEach((op, step) => {
+          model = model.filter(([key]) => key !== op.key);
+          if (op.kind === 'delete') return cache.delete(String(op.key));
+          cache.set(String(op.key), step, op.bytes);
+          if (op.bytes <= 100) model.push([op.key, op.bytes]);
+          while (model.reduce((sum, [, bytes]) => sum + bytes, 0) > 100) model.shift();
+        });
+        expect(cache.bytes).toBe(model.reduce((sum, [, bytes]) => sum + bytes, 0));
+        expect([...Array(8).keys()].filter((key) => cache.has(String(key))).sort()).toEqual(model.map(([key]) => key).sort());
+        // The order of use: an entry just big enough to push one out drops the model's oldest, and only it.
+        model.forEach(([, bytes], index) => {
+          cache.set('filler', -1, 100 - cache.bytes + bytes);
+          expect(model.slice(index).map(([kept]) => cache.has(String(kept)))).toEqual(model.slice(index).map((_, at) => at > 0));
+          cache.delete('filler');
+        });
+      }),
+    );
+  });
 });
+
