@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { trace } from '@opentelemetry/api';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Child, JournalEntry, Orchestrator, Run, SpawnOptions } from '@runtree/orchestration';
 import type { AppendFault } from '../support/faulty-store.js';
 import { compareJournalPositions, entriesOfStream, expectOrchestratorError, onlyEntry, runStreamName } from '../support/orchestrator-expect.js';
 import { allRuns, buildTree, chainSpec, statusesOf, wideSpec, type BuiltTree, type TreeSpec } from '../support/trees.js';
-import { expectNoOrphanSubstrates, expectRebuildKeepsTree, expectRetryChangesNothing } from './repaired-state.js';
+import { expectNoOrphanSubstrates, expectRebuildKeepsTree, expectRecoveryContinuesTheCancel, expectRetryChangesNothing } from './repaired-state.js';
 import { RestartableStorage, type RestartedOrchestrator } from './restartable.js';
 
 const reason = { why: 'crash-test' };
+
+// Traced callers (a context manager and the W3C propagator registered): events record the trace they were written in.
+new NodeTracerProvider().register();
+const callerTracer = trace.getTracer('crash-test-caller');
 
 interface CancelCrashPoint {
   readonly crashPoint: string;
@@ -142,11 +148,15 @@ describe('a cancel interrupted by a crash is finished on restart', () => {
     const target = point.target?.(tree) ?? tree;
     const before = await statusesOf(doomed.orchestrator, target);
     const commandId = randomUUID();
-    await doomed.crashDuring(point.crashOn(tree), (orchestrator) => orchestrator.cancel(target.runId, reason, { commandId }));
+    const correlationId = `request-${commandId}`;
+    const cancelInCallersSpan = (orchestrator: Orchestrator) =>
+      callerTracer.startActiveSpan('caller', (span) => orchestrator.cancel(target.runId, reason, { commandId, correlationId }).finally(() => span.end()));
+    await doomed.crashDuring(point.crashOn(tree), cancelInCallersSpan);
 
     const restarted = await storage.restart();
     await expectCancelComplete(restarted, target, before);
     await expectNoOrphanSubstrates(restarted);
+    await expectRecoveryContinuesTheCancel(restarted, commandId, correlationId);
     await expectRetryChangesNothing(restarted, () => restarted.orchestrator.cancel(target.runId, reason, { commandId }));
     await expectRebuildKeepsTree(restarted.orchestrator, tree.runId);
   });

@@ -40,3 +40,41 @@ export async function expectRetryChangesNothing(restarted: RestartedOrchestrator
   if (expected !== undefined) expect(result).toEqual(expected);
   expect(await restarted.headPosition()).toEqual(head);
 }
+
+/** The metadata that ties an event to the command that wrote it, its request and its trace. */
+function commandContextOf(metadata: unknown) {
+  const { commandId, correlationId, causationId, traceparent, tracestate } = (metadata ?? {}) as Record<string, unknown>;
+  return { commandId, correlationId, causationId, traceparent, tracestate };
+}
+
+/**
+ * Every write that made the child (its run, an owned session, its thread's start or resume) carries
+ * the context of the command that linked it (command, correlation, causation, trace), whoever
+ * finished it: a crashed spawn finished by recovery reads as the spawn would have written it.
+ */
+export async function expectChildWritesCarryTheLinkContext(restarted: RestartedOrchestrator, parentRunId: string, childRunId: string): Promise<void> {
+  const journal = await restarted.journal();
+  const link = journal.find((event) => event.streamName === `run-${parentRunId}` && (event.data as { childRunId?: string }).childRunId === childRunId);
+  expect(link).toBeDefined();
+  const linked = commandContextOf(link!.metadata);
+  const childWrites = journal.filter((event) => event.streamName !== link!.streamName && commandContextOf(event.metadata).commandId === linked.commandId);
+  expect(childWrites.map((event) => event.type)).toContain('RunStarted');
+  for (const event of childWrites) expect({ type: event.type, ...commandContextOf(event.metadata) }).toEqual({ type: event.type, ...linked });
+}
+
+/**
+ * What recovery wrote to finish the cancel sent with `commandId` (and `correlationId`) is its own
+ * command, caused by that cancel, in the cancel's correlation and trace.
+ */
+export async function expectRecoveryContinuesTheCancel(restarted: RestartedOrchestrator, commandId: string, correlationId: string): Promise<void> {
+  const journal = await restarted.journal();
+  const sentByCancel = journal.filter((event) => commandContextOf(event.metadata).commandId === commandId);
+  const { traceparent } = commandContextOf(sentByCancel[0]?.metadata);
+  expect(traceparent).toEqual(expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/));
+  const byRecovery = journal.filter((event) => String(commandContextOf(event.metadata).commandId).startsWith('recovery-'));
+  expect(byRecovery.length).toBeGreaterThan(0);
+  for (const event of byRecovery) {
+    const { correlationId: correlation, causationId, traceparent: trace } = commandContextOf(event.metadata);
+    expect({ type: event.type, correlation, causationId, trace }).toEqual({ type: event.type, correlation: correlationId, causationId: commandId, trace: traceparent });
+  }
+}

@@ -32,6 +32,8 @@ export interface RestartedOrchestrator {
   session(sessionId: string): Promise<Session | undefined>;
   /** Every event of the session and thread streams, from the journal in the store. */
   substrateEvents(): Promise<RecordedEvent[]>;
+  /** Every event of the journal in the store. */
+  journal(): Promise<RecordedEvent[]>;
 }
 
 /**
@@ -88,6 +90,7 @@ export class RestartableStorage {
         return row && sessionOf(row);
       },
       substrateEvents: () => store.readAll({ filter: { streamNamePrefixes: ['session-', 'thread-'] } }),
+      journal: () => store.readAll(),
     };
   }
 

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { trace } from '@opentelemetry/api';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Child, Orchestrator, Relation, Run, SpawnOptions, Substrate } from '@runtree/orchestration';
 import type { AppendFault } from '../support/faulty-store.js';
 import { openSubstrates, type SubstrateFixture } from '../support/substrates.js';
 import { startRoot } from '../support/trees.js';
-import { expectLinkedOnce, expectNoOrphanSubstrates, expectRebuildKeepsTree, expectRetryChangesNothing } from './repaired-state.js';
+import { expectChildWritesCarryTheLinkContext, expectLinkedOnce, expectNoOrphanSubstrates, expectRebuildKeepsTree, expectRetryChangesNothing } from './repaired-state.js';
 import { RestartableStorage, type RestartedOrchestrator } from './restartable.js';
 
 /** A spawn or delegation, and where its child must end up once it is complete. */
@@ -54,10 +56,20 @@ const crashPoints: readonly SpawnCrashPoint[] = [
   { crashPoint: 'delegate: after the link, before the child RunStarted', request: delegateOnItsOwnRun, crashOn: { streamPrefix: 'run-', eventType: 'RunStarted' } },
 ];
 
-/** Sends the request as the facade's caller would; a delegation answers with the child run. */
+// Traced callers (a context manager and the W3C propagator registered): events record the trace they were written in.
+new NodeTracerProvider().register();
+const callerTracer = trace.getTracer('crash-test-caller');
+
+/**
+ * Sends the request as the facade's caller would, inside a span of the caller's and with the
+ * caller's correlation; a delegation answers with the child run.
+ */
 function sendRequest(orchestrator: Orchestrator, parentRunId: string, request: ChildRequest, fixture: SubstrateFixture, commandId: string): Promise<Child | Run> {
-  const options = { ...request.options(fixture), commandId };
-  return request.relation === 'spawned' ? orchestrator.spawn(parentRunId, options) : orchestrator.delegate(parentRunId, { task: 'crash-test' }, options);
+  const options = { ...request.options(fixture), commandId, correlationId: `request-${commandId}`, causationId: `message-${commandId}` };
+  return callerTracer.startActiveSpan('caller', (span) => {
+    const sent = request.relation === 'spawned' ? orchestrator.spawn(parentRunId, options) : orchestrator.delegate(parentRunId, { task: 'crash-test' }, options);
+    return sent.finally(() => span.end());
+  });
 }
 
 /** The child runs where its link says, in substrates it owns or uses exactly once. */
@@ -122,6 +134,7 @@ describe('a spawn interrupted by a crash is finished on restart', () => {
     await expectLinkedOnce(orchestrator, child.run.runId);
     await expectPlacedAsLinked(restarted, child, request, fixture);
     await expectNoOrphanSubstrates(restarted);
+    await expectChildWritesCarryTheLinkContext(restarted, parent.runId, child.run.runId);
 
     const answerOfTheFirstSend = request.relation === 'spawned' ? child : child.run;
     await expectRetryChangesNothing(restarted, () => sendRequest(orchestrator, parent.runId, request, fixture, commandId), answerOfTheFirstSend);

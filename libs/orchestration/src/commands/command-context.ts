@@ -1,4 +1,5 @@
 import type { CommandOptions } from '../api/options.js';
+import type { EventMetadata } from '../events/event-metadata.js';
 import type { CommandContext } from '../write/event-envelope.js';
 import type { Clock, IdGenerator } from '../module/tokens.js';
 import { nameBasedUuid } from '../write/name-based-uuid.js';
@@ -13,6 +14,20 @@ export function commandContext(options: CommandOptions, clock: Clock, generateId
     causationId: options.causationId ?? commandId,
     occurredAt: clock().toISOString(),
     ...activeTraceContext(),
+  };
+}
+
+/**
+ * The context of work that finishes a recorded command after a crash: in that command's correlation
+ * and trace; `identity` says which command writes and what caused it; `occurredAt` is now.
+ */
+export function continuingContext(recorded: EventMetadata, identity: Pick<CommandContext, 'commandId' | 'causationId'>, occurredAt: string): CommandContext {
+  return {
+    ...identity,
+    correlationId: recorded.correlationId,
+    occurredAt,
+    ...(recorded.traceparent !== undefined ? { traceparent: recorded.traceparent } : {}),
+    ...(recorded.tracestate !== undefined ? { tracestate: recorded.tracestate } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import * as E from 'fp-ts/lib/Either.js';
 import { comparePositions, type JsonValue, type Position } from '@runtree/event-store';
 import { ChildMaterializer } from './child-materializer.js';
-import { commandContext } from '../commands/command-context.js';
+import { commandContext, continuingContext } from '../commands/command-context.js';
 import { CancelTreeProcess } from './cancel-tree.process.js';
 import { runDecider } from '../domain/run/run-decider.js';
 import { sessionDecider } from '../domain/session/session-decider.js';
@@ -11,6 +11,8 @@ import { CLOCK, ID_GENERATOR, READ_STORE, type Clock, type IdGenerator } from '.
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { runStream, sessionStream } from '../streams/stream-names.js';
 import { StreamRepository } from '../write/stream-repository.js';
+import type { CommandContext } from '../write/event-envelope.js';
+import type { EventMetadata } from '../events/event-metadata.js';
 
 export interface RecoveryReport {
   readonly childrenMaterialized: number;
@@ -24,7 +26,10 @@ export interface RecoveryReport {
  * (spawn-child.process.ts, `ChildMaterializer.ensureMaterialized`), frozen runs finish their
  * cancellation (cancel-tree.process.ts, `CancelTreeProcess.cancel` from the frozen run), cancelled
  * owners close their session. Each repair is the same idempotent write the interrupted command would
- * have made. On a store with multi-stream append only frozen runs can be left behind.
+ * have made. On a store with multi-stream append only frozen runs can be left behind. A finished
+ * child is written with its link's context (command, correlation, causation, trace), as the spawn
+ * would have written it; a finished cancel or session close by a recovery command caused by the
+ * cancel, in its correlation and trace, so the journal and the traces show what was finished.
  */
 @Injectable()
 export class StartupRecovery {
@@ -65,14 +70,19 @@ export class StartupRecovery {
     for (const runId of cancellingRuns) {
       const { state } = await this.streams.load(runStream(runId), runId, runDecider);
       if (!state.cancelRequested || state.status !== 'running') continue;
-      const { reason, origin } = state.cancelRequested;
-      const walk = new CancelTreeProcess(this.streams, this.materializer, givenReason(reason, origin), context);
+      const { reason, origin, revision } = state.cancelRequested;
+      const requested = await this.streams.readAt(runStream(runId), revision);
+      const walk = new CancelTreeProcess(this.streams, this.materializer, givenReason(reason, origin), requested ? causedBy(context, requested.metadata) : context);
       if (E.isRight(await walk.cancel(runId, reason, origin))) cancellationsFinished++;
       wrote(walk.lastPosition);
     }
     let sessionsClosed = 0;
     for (const owner of ownersWithOpenSession) {
-      const closed = await this.streams.execute(sessionStream(owner.sessionId), owner.sessionId, sessionDecider, { type: 'CloseSession', byRunId: owner.runId }, context);
+      // A cancelled run's last event is its RunCancelled: the close continues that cancel.
+      const { revision } = await this.streams.load(runStream(owner.runId), owner.runId, runDecider);
+      const cancelled = await this.streams.readAt(runStream(owner.runId), revision);
+      const closeContext = cancelled?.event.type === 'RunCancelled' ? causedBy(context, cancelled.metadata) : context;
+      const closed = await this.streams.execute(sessionStream(owner.sessionId), owner.sessionId, sessionDecider, { type: 'CloseSession', byRunId: owner.runId }, closeContext);
       if (E.isRight(closed) && closed.right.appended.length > 0) {
         sessionsClosed++;
         wrote(closed.right.position);
@@ -84,6 +94,11 @@ export class StartupRecovery {
     if (childrenMaterialized + cancellationsFinished + sessionsClosed > 0) this.logger.log(`Recovered after restart: ${JSON.stringify(report)}`);
     return report;
   }
+}
+
+/** Recovery's own command finishing an interrupted one: caused by it, in its correlation and trace. */
+function causedBy(context: CommandContext, interrupted: EventMetadata): CommandContext {
+  return continuingContext(interrupted, { commandId: context.commandId, causationId: interrupted.commandId }, context.occurredAt);
 }
 
 /** The reason the caller gave: a descendant's reason wraps it as `{ cancelledByParent, reason }`. */

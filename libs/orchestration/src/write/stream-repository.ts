@@ -15,6 +15,7 @@ import {
 import { domainError, type DomainError } from '../api/errors.js';
 import type { Decider } from '../domain/decider.js';
 import type { DomainEvent } from '../events/event-registry.js';
+import type { EventMetadata } from '../events/event-metadata.js';
 import { decodeRecordedEvent } from './decode-recorded.js';
 import { envelope, type CommandContext } from './event-envelope.js';
 import { AtomicWriteLocks, StreamLockTaken } from './atomic-write-locks.js';
@@ -145,7 +146,7 @@ export class StreamRepository implements StreamWriter {
   }
 
   /** The decoded event at `revision` of the stream, or undefined when it is not there (any more). */
-  async readAt(streamName: string, revision: bigint): Promise<{ readonly event: DomainEvent; readonly id: string; readonly commandId: string } | undefined> {
+  async readAt(streamName: string, revision: bigint): Promise<{ readonly event: DomainEvent; readonly id: string; readonly metadata: EventMetadata } | undefined> {
     let recorded: RecordedEvent[];
     try {
       recorded = await this.retry.run(() => this.store.readStream(streamName, { fromRevision: revision, maxCount: 1 }));
@@ -156,7 +157,7 @@ export class StreamRepository implements StreamWriter {
     const [found] = recorded;
     if (found === undefined || found.revision !== revision) return undefined;
     const { domainEvent, metadata } = decodeRecordedEvent(found);
-    return { event: domainEvent, id: found.id, commandId: metadata.commandId };
+    return { event: domainEvent, id: found.id, metadata };
   }
 
   /** Runs `work` while no other command of this process writes the stream. */

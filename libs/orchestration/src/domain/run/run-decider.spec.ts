@@ -306,9 +306,9 @@ describe('run decider', () => {
       expect(terminalRun(status).state.status).toBe(status);
     });
 
-    it('remembers the requested cancel and the command that cancelled the run', () => {
+    it('remembers the requested cancel with its revision, and the command that cancelled the run', () => {
       const scenario = runningRun(cancelRequested, terminalEvent.cancelled);
-      expect(scenario.state.cancelRequested).toEqual({ reason: 'stop', origin: 'root' });
+      expect(scenario.state.cancelRequested).toEqual({ reason: 'stop', origin: 'root', revision: 1n });
       expect(scenario.state.cancelledByCommandId).toBe('command-2');
     });
 

@@ -34,7 +34,8 @@ export interface RunState {
   readonly lineage?: Lineage;
   readonly steps: Map<string, StepStatus>;
   readonly children: ChildRef[];
-  readonly cancelRequested?: { readonly reason: JsonValue; readonly origin: CancelOrigin };
+  /** `revision`: where the CancelRequested is in the stream (recovery continues that cancel's context). */
+  readonly cancelRequested?: { readonly reason: JsonValue; readonly origin: CancelOrigin; readonly revision: bigint };
   /** The command that cancelled the run, to answer a retried cancel with the same result. */
   readonly cancelledByCommandId?: string;
   /** Every command that wrote to this stream: a retried command appends nothing. */
@@ -100,7 +101,7 @@ export function evolveRun(state: RunState, event: DomainEvent, context: EventCon
     case 'RunFailed':
       return { ...state, status: 'failed' };
     case 'CancelRequested':
-      return { ...state, cancelRequested: event.data };
+      return { ...state, cancelRequested: { ...event.data, revision: context.revision } };
     case 'RunCancelled':
       return { ...state, status: 'cancelled', cancelledByCommandId: context.commandId };
     default:
