@@ -68,18 +68,23 @@ export async function startRuntreeService(config: RuntreeConfig): Promise<INestA
 /** Published events as a subscriber receives them. */
 export interface EventListener {
   readonly received: JournalEntry[];
+  /** The `traceparent` header a received event came with, if any. */
+  traceparentOf(entry: JournalEntry): string | undefined;
   /** Resolves once `predicate` holds for the events received so far. */
   until(predicate: (received: readonly JournalEntry[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
-function listener(close: () => Promise<void>): EventListener & { receive(entry: JournalEntry): void } {
+function listener(close: () => Promise<void>): EventListener & { receive(entry: JournalEntry, traceparent: string | undefined): void } {
   const received: JournalEntry[] = [];
+  const traceparents = new WeakMap<JournalEntry, string>();
   const waiters = new Set<() => void>();
   return {
     received,
-    receive(entry) {
+    traceparentOf: (entry) => traceparents.get(entry),
+    receive(entry, traceparent) {
       received.push(entry);
+      if (traceparent !== undefined) traceparents.set(entry, traceparent);
       for (const check of [...waiters]) check();
     },
     until(predicate, timeoutMs = 10_000) {
@@ -108,7 +113,7 @@ export async function natsEventListener(subject: string): Promise<EventListener>
   const events = listener(() => connection.close());
   connection.subscribe(subject, {
     callback: (error, message) => {
-      if (error === null) events.receive(message.json<JournalEntry>());
+      if (error === null) events.receive(message.json<JournalEntry>(), message.headers?.get('traceparent') || undefined);
     },
   });
   await connection.flush();
@@ -125,7 +130,7 @@ export async function rabbitmqEventListener(prefix: string, routingKey: string):
   await channel.bindQueue(queue, exchange, routingKey);
   const events = listener(() => connection.close());
   await channel.consume(queue, (message) => {
-    if (message !== null) events.receive(JSON.parse(message.content.toString()) as JournalEntry);
+    if (message !== null) events.receive(JSON.parse(message.content.toString()) as JournalEntry, (message.properties.headers?.['traceparent'] as string | undefined) ?? undefined);
   }, { noAck: true });
   return events;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import amqplib from 'amqplib';
 import { busNames, type BusOperation } from '../../../apps/runtree/src/bus/index.js';
 import { natsUrl, rabbitmqUrl } from '../../e2e/bus/bus-harness.js';
@@ -17,8 +17,8 @@ export interface ReplyPacket {
 export interface WireCaller {
   /** Sends a request packet whose `data` is the given JSON text; resolves with the reply packet. */
   request(operation: BusOperation, dataText: string): Promise<ReplyPacket>;
-  /** Sends the JSON text as a plain request; resolves with the reply as it came (no packet around it). */
-  plainRequest(operation: BusOperation, requestText: string): Promise<unknown>;
+  /** Sends the JSON text as a plain request (with `headers`, if given); resolves with the reply as it came (no packet around it). */
+  plainRequest(operation: BusOperation, requestText: string, headers?: Readonly<Record<string, string>>): Promise<unknown>;
   /** Sends bytes as they are, as a plain client would; resolves once they are on the broker (a reply, if any, is counted). */
   sendRaw(operation: BusOperation, bytes: Buffer): Promise<void>;
   /** Replies that came to raw sends, by then, as they came. */
@@ -44,8 +44,10 @@ export async function natsWireCaller(prefix: string): Promise<WireCaller & { rea
       const reply = await connection.request(subject, packet(subject, dataText, randomUUID()), { timeout: REPLY_TIMEOUT_MS });
       return reply.json<ReplyPacket>();
     },
-    async plainRequest(operation, requestText) {
-      const reply = await connection.request(names.pattern(operation), requestText, { timeout: REPLY_TIMEOUT_MS });
+    async plainRequest(operation, requestText, headers) {
+      const messageHeaders = natsHeaders();
+      for (const [name, value] of Object.entries(headers ?? {})) messageHeaders.set(name, value);
+      const reply = await connection.request(names.pattern(operation), requestText, { timeout: REPLY_TIMEOUT_MS, headers: messageHeaders });
       return reply.json<unknown>();
     },
     async sendRaw(operation, bytes) {
@@ -81,9 +83,9 @@ export async function rabbitmqWireCaller(prefix: string): Promise<WireCaller> {
     { noAck: true },
   );
   // A plain request names its operation by the AMQP type property; a Nest packet by its pattern.
-  const send = (operation: BusOperation, bytes: Buffer, correlationId: string) =>
-    channel.sendToQueue(names.rabbitmqCommandQueue, bytes, { replyTo: replyQueue, correlationId, persistent: false, type: names.pattern(operation) });
-  const call = (operation: BusOperation, bytes: Buffer) => {
+  const send = (operation: BusOperation, bytes: Buffer, correlationId: string, headers?: Readonly<Record<string, string>>) =>
+    channel.sendToQueue(names.rabbitmqCommandQueue, bytes, { replyTo: replyQueue, correlationId, persistent: false, type: names.pattern(operation), headers });
+  const call = (operation: BusOperation, bytes: Buffer, headers?: Readonly<Record<string, string>>) => {
       const id = randomUUID();
       return new Promise<unknown>((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -95,13 +97,13 @@ export async function rabbitmqWireCaller(prefix: string): Promise<WireCaller> {
           pending.delete(id);
           resolve(reply);
         });
-        send(operation, bytes, id);
+        send(operation, bytes, id, headers);
       });
   };
   return {
     rawReplies,
     request: (operation, dataText) => call(operation, packet(names.pattern(operation), dataText, randomUUID())) as Promise<ReplyPacket>,
-    plainRequest: (operation, requestText) => call(operation, Buffer.from(requestText)),
+    plainRequest: (operation, requestText, headers) => call(operation, Buffer.from(requestText), headers),
     async sendRaw(operation, bytes) {
       send(operation, bytes, `raw-${randomUUID()}`);
     },
