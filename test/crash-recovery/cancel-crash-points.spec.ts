@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { trace } from '@opentelemetry/api';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Child, JournalEntry, Orchestrator, Run, SpawnOptions } from '@runtree/orchestration';
 import type { AppendFault } from '../support/faulty-store.js';
+import { recordSpans } from '../support/recorded-spans.js';
 import { compareJournalPositions, entriesOfStream, expectOrchestratorError, onlyEntry, runStreamName } from '../support/orchestrator-expect.js';
 import { allRuns, buildTree, chainSpec, statusesOf, wideSpec, type BuiltTree, type TreeSpec } from '../support/trees.js';
 import { expectNoOrphanSubstrates, expectRebuildKeepsTree, expectRecoveryContinuesTheCancel, expectRetryChangesNothing } from './repaired-state.js';
@@ -11,9 +10,8 @@ import { RestartableStorage, type RestartedOrchestrator } from './restartable.js
 
 const reason = { why: 'crash-test' };
 
-// Traced callers (a context manager and the W3C propagator registered): events record the trace they were written in.
-new NodeTracerProvider().register();
-const callerTracer = trace.getTracer('crash-test-caller');
+// Traced callers: events record the trace they were written in.
+const { inCallerSpan } = recordSpans();
 
 interface CancelCrashPoint {
   readonly crashPoint: string;
@@ -149,8 +147,7 @@ describe('a cancel interrupted by a crash is finished on restart', () => {
     const before = await statusesOf(doomed.orchestrator, target);
     const commandId = randomUUID();
     const correlationId = `request-${commandId}`;
-    const cancelInCallersSpan = (orchestrator: Orchestrator) =>
-      callerTracer.startActiveSpan('caller', (span) => orchestrator.cancel(target.runId, reason, { commandId, correlationId }).finally(() => span.end()));
+    const cancelInCallersSpan = (orchestrator: Orchestrator) => inCallerSpan(() => orchestrator.cancel(target.runId, reason, { commandId, correlationId }));
     await doomed.crashDuring(point.crashOn(tree), cancelInCallersSpan);
 
     const restarted = await storage.restart();

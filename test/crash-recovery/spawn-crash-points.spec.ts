@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { trace } from '@opentelemetry/api';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Child, Orchestrator, Relation, Run, SpawnOptions, Substrate } from '@runtree/orchestration';
 import type { AppendFault } from '../support/faulty-store.js';
+import { recordSpans } from '../support/recorded-spans.js';
 import { openSubstrates, type SubstrateFixture } from '../support/substrates.js';
 import { startRoot } from '../support/trees.js';
 import { expectChildWritesCarryTheLinkContext, expectLinkedOnce, expectNoOrphanSubstrates, expectRebuildKeepsTree, expectRetryChangesNothing } from './repaired-state.js';
@@ -56,9 +55,8 @@ const crashPoints: readonly SpawnCrashPoint[] = [
   { crashPoint: 'delegate: after the link, before the child RunStarted', request: delegateOnItsOwnRun, crashOn: { streamPrefix: 'run-', eventType: 'RunStarted' } },
 ];
 
-// Traced callers (a context manager and the W3C propagator registered): events record the trace they were written in.
-new NodeTracerProvider().register();
-const callerTracer = trace.getTracer('crash-test-caller');
+// Traced callers: events record the trace they were written in.
+const { inCallerSpan } = recordSpans();
 
 /**
  * Sends the request as the facade's caller would, inside a span of the caller's and with the
@@ -66,10 +64,7 @@ const callerTracer = trace.getTracer('crash-test-caller');
  */
 function sendRequest(orchestrator: Orchestrator, parentRunId: string, request: ChildRequest, fixture: SubstrateFixture, commandId: string): Promise<Child | Run> {
   const options = { ...request.options(fixture), commandId, correlationId: `request-${commandId}`, causationId: `message-${commandId}` };
-  return callerTracer.startActiveSpan('caller', (span) => {
-    const sent = request.relation === 'spawned' ? orchestrator.spawn(parentRunId, options) : orchestrator.delegate(parentRunId, { task: 'crash-test' }, options);
-    return sent.finally(() => span.end());
-  });
+  return inCallerSpan<Child | Run>(() => (request.relation === 'spawned' ? orchestrator.spawn(parentRunId, options) : orchestrator.delegate(parentRunId, { task: 'crash-test' }, options)));
 }
 
 /** The child runs where its link says, in substrates it owns or uses exactly once. */

@@ -4,17 +4,14 @@
 // trace as a header, and completes it with that header: one trace, caller to worker.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { JournalEntry } from '@runtree/orchestration';
 import { busNames, type BusOperation } from '../../../apps/runtree/src/bus/index.js';
 import { checkedReply } from '../../support/bus-client.js';
 import { natsWireCaller, rabbitmqWireCaller, type WireCaller } from '../../fuzz/support/wire-clients.js';
+import { onlySpan, parentOf, recordSpans, spanIdIn } from '../../support/recorded-spans.js';
 import { brokersAvailable, busConfig, deleteRabbitmqResources, natsEventListener, rabbitmqEventListener, startBusApp, uniquePrefix, type EventListener } from './bus-harness.js';
 
-const exporter = new InMemorySpanExporter();
-const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-provider.register();
+const { exporter, provider } = recordSpans();
 
 const describeWithBrokers = (await brokersAvailable()) ? describe : describe.skip;
 
@@ -24,8 +21,6 @@ const callers = {
   RabbitMQ: { traceId: '6bf92f3577b34da6a3ce929d0e0e4732', spanId: '20f067aa0ba902b2' },
 } as const;
 
-const parentOf = (span: ReadableSpan): string | undefined => span.parentSpanContext?.spanId;
-const spanIdIn = (traceparent: string): string => traceparent.split('-')[2]!;
 const traceparentIn = (entry: JournalEntry): unknown => (entry.metadata as { traceparent?: unknown }).traceparent;
 
 describeWithBrokers('traces over the bus', () => {
@@ -81,11 +76,7 @@ describeWithBrokers('traces over the bus', () => {
       expect(listener.traceparentOf(completed)).toBe(traceparentIn(completed));
 
       const spans = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
-      const one = (name: string) => {
-        const named = spans.filter((span) => span.name === name);
-        expect([name, named.length]).toEqual([name, 1]);
-        return named[0]!;
-      };
+      const one = (name: string) => onlySpan(spans, name);
       const spawnMessage = one(names.pattern('run.spawn'));
       const spawn = one('orchestrator.spawn');
       const completeMessage = one(names.pattern('run.complete'));

@@ -3,24 +3,20 @@
 // swapped for memory. A worker's view: spawn a child with the caller's traceparent, then complete
 // the child with the traceparent its events carry, as a worker that picked the event up would.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { EVENT_STORE, runStream } from '@runtree/orchestration';
 import type { EventStore } from '@runtree/event-store';
+import { onlySpan, parentOf, recordSpans, spanIdIn } from '../../support/recorded-spans.js';
 import { startHttpApp, type HttpApp } from '../http/http-app.js';
 
-const exporter = new InMemorySpanExporter();
-const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-provider.register();
+const { exporter, provider } = recordSpans();
 
 /** The caller's span: a trace begun outside the service. */
 const CALLER_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN_ID = '00f067aa0ba902b7';
 const CALLER_TRACEPARENT = `00-${CALLER_TRACE_ID}-${CALLER_SPAN_ID}-01`;
 
-const parentOf = (span: ReadableSpan): string | undefined => span.parentSpanContext?.spanId;
 const traceparentOf = (metadata: unknown): string => (metadata as { traceparent: string }).traceparent;
-const spanIdIn = (traceparent: string): string => traceparent.split('-')[2]!;
 
 describe('OpenTelemetry traces', () => {
   let service: HttpApp;
@@ -50,11 +46,7 @@ describe('OpenTelemetry traces', () => {
     const completed = events.find((event) => event.type === 'RunCompleted')!;
 
     const spans = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === CALLER_TRACE_ID);
-    const named = (name: string) => spans.filter((span) => span.name === name);
-    const one = (name: string) => {
-      expect([name, named(name).length]).toEqual([name, 1]);
-      return named(name)[0]!;
-    };
+    const one = (name: string) => onlySpan(spans, name);
 
     const spawnRequest = one('POST /runs/:runId/children');
     const spawn = one('orchestrator.spawn');

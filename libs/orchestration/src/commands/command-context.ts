@@ -18,13 +18,14 @@ export function commandContext(options: CommandOptions, clock: Clock, generateId
 }
 
 /**
- * The context of work that finishes a recorded command after a crash: in that command's correlation
- * and trace; `identity` says which command writes and what caused it; `occurredAt` is now.
+ * The context of the command that wrote an event, for work that finishes it later (after a crash):
+ * its command, correlation, causation and trace, as recorded; `occurredAt` is now.
  */
-export function continuingContext(recorded: EventMetadata, identity: Pick<CommandContext, 'commandId' | 'causationId'>, occurredAt: string): CommandContext {
+export function recordedCommandContext(recorded: EventMetadata, occurredAt: string): CommandContext {
   return {
-    ...identity,
+    commandId: recorded.commandId,
     correlationId: recorded.correlationId,
+    causationId: recorded.causationId,
     occurredAt,
     ...(recorded.traceparent !== undefined ? { traceparent: recorded.traceparent } : {}),
     ...(recorded.tracestate !== undefined ? { tracestate: recorded.tracestate } : {}),

@@ -8,7 +8,7 @@ import { runDecider } from '../domain/run/run-decider.js';
 import { sessionDecider } from '../domain/session/session-decider.js';
 import { threadDecider } from '../domain/thread/thread-decider.js';
 import { runStream, sessionStream, threadStream } from '../streams/stream-names.js';
-import { continuingContext } from '../commands/command-context.js';
+import { recordedCommandContext } from '../commands/command-context.js';
 import type { CommandContext } from '../write/event-envelope.js';
 import { StreamRepository, type StreamWriter } from '../write/stream-repository.js';
 
@@ -131,8 +131,7 @@ export class ChildMaterializer {
       return E.left(domainError('conflict', `The link of child ${ref.childRunId} is not at revision ${ref.revision} of run ${parentRunId}`, { parentRunId, childRunId: ref.childRunId }));
     }
     // Its writes are the spawn's, finished late: they carry the link's command, causation, correlation and trace.
-    const link = recorded!.metadata;
-    return this.materialize(parentRunId, linkedChildOf(event, ref.eventId, ref.commandId), continuingContext(link, { commandId: link.commandId, causationId: link.causationId }, context.occurredAt), writer);
+    return this.materialize(parentRunId, linkedChildOf(event, ref.eventId, ref.commandId), recordedCommandContext(recorded!.metadata, context.occurredAt), writer);
   }
 
   /** The child's run as this process knows it (read when not cached), when this link started it. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import * as E from 'fp-ts/lib/Either.js';
 import { comparePositions, type JsonValue, type Position } from '@runtree/event-store';
 import { ChildMaterializer } from './child-materializer.js';
-import { commandContext, continuingContext } from '../commands/command-context.js';
+import { commandContext, recordedCommandContext } from '../commands/command-context.js';
 import { CancelTreeProcess } from './cancel-tree.process.js';
 import { runDecider } from '../domain/run/run-decider.js';
 import { sessionDecider } from '../domain/session/session-decider.js';
@@ -79,8 +79,7 @@ export class StartupRecovery {
     let sessionsClosed = 0;
     for (const owner of ownersWithOpenSession) {
       // A cancelled run's last event is its RunCancelled: the close continues that cancel.
-      const { revision } = await this.streams.load(runStream(owner.runId), owner.runId, runDecider);
-      const cancelled = await this.streams.readAt(runStream(owner.runId), revision);
+      const cancelled = await this.streams.readAt(runStream(owner.runId), 'last');
       const closeContext = cancelled?.event.type === 'RunCancelled' ? causedBy(context, cancelled.metadata) : context;
       const closed = await this.streams.execute(sessionStream(owner.sessionId), owner.sessionId, sessionDecider, { type: 'CloseSession', byRunId: owner.runId }, closeContext);
       if (E.isRight(closed) && closed.right.appended.length > 0) {
@@ -98,7 +97,7 @@ export class StartupRecovery {
 
 /** Recovery's own command finishing an interrupted one: caused by it, in its correlation and trace. */
 function causedBy(context: CommandContext, interrupted: EventMetadata): CommandContext {
-  return continuingContext(interrupted, { commandId: context.commandId, causationId: interrupted.commandId }, context.occurredAt);
+  return { ...recordedCommandContext(interrupted, context.occurredAt), commandId: context.commandId, causationId: interrupted.commandId };
 }
 
 /** The reason the caller gave: a descendant's reason wraps it as `{ cancelledByParent, reason }`. */

@@ -145,17 +145,18 @@ export class StreamRepository implements StreamWriter {
     return this.cache.bytes;
   }
 
-  /** The decoded event at `revision` of the stream, or undefined when it is not there (any more). */
-  async readAt(streamName: string, revision: bigint): Promise<{ readonly event: DomainEvent; readonly id: string; readonly metadata: EventMetadata } | undefined> {
+  /** The decoded event at `revision` of the stream (`last`: its newest), or undefined when it is not there (any more). */
+  async readAt(streamName: string, revision: bigint | 'last'): Promise<{ readonly event: DomainEvent; readonly id: string; readonly metadata: EventMetadata } | undefined> {
+    const options = revision === 'last' ? ({ direction: 'backwards', fromRevision: 'end', maxCount: 1 } as const) : { fromRevision: revision, maxCount: 1 };
     let recorded: RecordedEvent[];
     try {
-      recorded = await this.retry.run(() => this.store.readStream(streamName, { fromRevision: revision, maxCount: 1 }));
+      recorded = await this.retry.run(() => this.store.readStream(streamName, options));
     } catch (error) {
       if (error instanceof StreamNotFoundError) return undefined;
       throw error;
     }
     const [found] = recorded;
-    if (found === undefined || found.revision !== revision) return undefined;
+    if (found === undefined || (revision !== 'last' && found.revision !== revision)) return undefined;
     const { domainEvent, metadata } = decodeRecordedEvent(found);
     return { event: domainEvent, id: found.id, metadata };
   }
