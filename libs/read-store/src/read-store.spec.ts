@@ -190,6 +190,27 @@ describe.each(adapters)('ReadStore [$name]', (adapter) => {
     expect(await store.listRuns({ status: 'running', limit: 10, include: { metadata: false, input: false, output: false } })).toMatchObject({ runs: [{ runId: 'a' }] });
   });
 
+  it('loads the rows a batch names, runs, links and steps, and nothing for keys it does not hold', async () => {
+    const link = (parentRunId: string, childRunId: string, sequence: number) => ({
+      parentRunId, childRunId, relation: 'spawned' as const, substrate: 'runtree' as const, sequence, ownsSession: false, stopSessionOnCancel: false,
+      placesThread: false, createdAt: '2026-01-01T00:00:00.000Z', visible: true, projectedOrder: sequence, metadata: {},
+    });
+    const step = (runId: string, stepId: string) => ({ runId, stepId, status: 'running' as const, sequence: 0, name: stepId, kind: 'tool', startedAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
+    const changes = { ...starting('p', 'c1', 'c2'), links: [link('p', 'c1', 0), link('p', 'c2', 1)], steps: [step('c1', 's1'), step('c2', 's1')] };
+    await store.commit('live', { changes, fromVersion: 0, to: at(1) });
+    const loaded = await store.load('live', {
+      runIds: ['c2', 'p', 'unknown'],
+      links: [{ parentRunId: 'p', childRunId: 'c2' }, { parentRunId: 'c1', childRunId: 'c2' }],
+      steps: [{ runId: 'c1', stepId: 's1' }, { runId: 'c1', stepId: 'other' }],
+    });
+    expect({
+      runs: loaded.runs.map((row) => row.runId).sort(),
+      links: loaded.links.map(({ parentRunId, childRunId, sequence, visible }) => ({ parentRunId, childRunId, sequence, visible })),
+      steps: loaded.steps,
+    }).toEqual({ runs: ['c2', 'p'], links: [{ parentRunId: 'p', childRunId: 'c2', sequence: 1, visible: true }], steps: [{ runId: 'c1', stepId: 's1', status: 'running' }] });
+    expect(await store.load('live', { runIds: [], links: [], steps: [] })).toEqual({ runs: [], links: [], steps: [] });
+  });
+
   it('lists newest first by the listing key each run was given, whatever order its rows were written in', async () => {
     const keys = { b: 30, c: 10, a: 20 };
     const runIds = Object.keys(keys) as (keyof typeof keys)[];

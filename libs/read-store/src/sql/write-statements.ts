@@ -40,9 +40,10 @@ function buildWriteStatements(names: TableNames) {
     finishStep: `UPDATE ${names.steps} SET status = ?, updated_at = ?, output = ?, error = ? WHERE run_id = ? AND step_id = ?`,
     closeSession: `UPDATE ${names.sessions} SET status = 'closed' WHERE session_id = ? AND status = 'open'`,
     closeThread: `UPDATE ${names.threads} SET status = 'closed' WHERE thread_id = ? AND status = 'open'`,
-    loadRun: `SELECT ${runCoreColumns.join(', ')} FROM ${names.runs} WHERE run_id = ?`,
-    loadLink: `SELECT ${linkCoreColumns.join(', ')} FROM ${names.links} WHERE parent_run_id = ? AND child_run_id = ?`,
-    loadStep: `SELECT run_id, step_id, status FROM ${names.steps} WHERE run_id = ? AND step_id = ?`,
+    // SQLite's batch loads: one query per kind for a whole batch, its keys in a JSON array (pairs for links and steps).
+    loadRuns: `SELECT ${runCoreColumns.join(', ')} FROM ${names.runs} WHERE run_id IN (SELECT value FROM json_each(?))`,
+    loadLinks: `SELECT ${linkCoreColumns.join(', ')} FROM ${names.links} WHERE (parent_run_id, child_run_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))`,
+    loadSteps: `SELECT run_id, step_id, status FROM ${names.steps} WHERE (run_id, step_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))`,
   };
 }
 
