@@ -192,7 +192,7 @@ describe.each(adapters)('ReadStore [$name]', (adapter) => {
 
   it('loads the rows a batch names, runs, links and steps, and nothing for keys it does not hold', async () => {
     const link = (parentRunId: string, childRunId: string, sequence: number) => ({
-      parentRunId, childRunId, relation: 'spawned' as const, substrate: 'runtree' as const, sequence, ownsSession: false, stopSessionOnCancel: false,
+      parentRunId, childRunId, relation: 'spawned' as const, substrate: 'run' as const, sequence, ownsSession: false, stopSessionOnCancel: false,
       placesThread: false, createdAt: '2026-01-01T00:00:00.000Z', visible: true, projectedOrder: sequence, metadata: {},
     });
     const step = (runId: string, stepId: string) => ({ runId, stepId, status: 'running' as const, sequence: 0, name: stepId, kind: 'tool', startedAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
