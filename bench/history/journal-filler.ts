@@ -1,6 +1,6 @@
-import type { EventToAppend } from '@runtree/event-store';
 // Not part of the package's API: the SQLite adapter's own schema, statements and stream rows.
 import { openDatabase } from '../../libs/event-store/src/sqlite/schema.js';
+import { toPayload } from '../../libs/event-store/src/sqlite/log-writer.js';
 import { putStreamRow } from '../../libs/event-store/src/sqlite/put-stream-row.js';
 import { prepareStatements } from '../../libs/event-store/src/sqlite/statements.js';
 import { emptyStreamRow, type StoredStreamRow } from '../../libs/event-store/src/sqlite/stream-row.js';
@@ -40,7 +40,8 @@ export function fillJournal(path: string, trees: AgentTrees, enough: (written: J
         if (append.expectedRevision !== (current < 0n ? 'no_stream' : current)) throw new Error(`${append.streamName}: expected ${append.expectedRevision}, is at ${current}`);
         let revision = current;
         for (const event of append.events) {
-          sql.insertEvent.run({ ...eventColumns(event), stream_id: head.stream_id, stream_name: append.streamName, revision: (revision += 1n), created_ms: append.appendedAtMs });
+          const { event_id, event_type, data, metadata } = toPayload(event);
+          sql.insertEvent.run(head.stream_id, append.streamName, (revision += 1n), event_id, event_type, data, metadata, append.appendedAtMs);
         }
         heads.set(append.streamName, { ...head, last_revision: revision });
       }
@@ -67,7 +68,3 @@ export function fillJournal(path: string, trees: AgentTrees, enough: (written: J
   }
 }
 
-/** The columns the log writer stores for an event (see log-writer.ts `toPayload`). */
-function eventColumns(event: EventToAppend) {
-  return { event_id: event.id.toLowerCase(), event_type: event.type, data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata ?? null) };
-}

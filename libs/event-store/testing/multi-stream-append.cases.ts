@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { InvalidRequestError, StreamNotFoundError } from '../src/port/errors.js';
 import { comparePositions } from '../src/port/position.js';
 import { supportsMultiStreamAppend, type MultiStreamEventStore } from '../src/port/types.js';
@@ -65,6 +66,52 @@ export function describeMultiStreamAppendCases(target: ConformanceTarget, claim:
       expect(await store().appendToStreams(appends)).toEqual(first);
       expect(revisionsOf(await store().readStream(a))).toEqual([0n, 1n]);
       expect(revisionsOf(await store().readStream(b))).toEqual([0n]);
+    });
+
+    it('judges each stream’s retry on its own: a repeated part is answered as before, a new part beside it is written', async () => {
+      const [repeated, fresh, other] = [uniquePrefix(), uniquePrefix(), uniquePrefix()];
+      await store().appendToStream(repeated, newEvents(1), { expectedRevision: 'no_stream' });
+      await store().appendToStream(other, newEvents(1), { expectedRevision: 'no_stream' });
+      const once = { streamName: repeated, events: newEvents(2), expectedRevision: 0n };
+      const [first] = await store().appendToStreams([once]);
+      const [again, written] = await store().appendToStreams([once, { streamName: other, events: once.events.map((event) => ({ ...event, id: randomUUID() })), expectedRevision: 0n }]);
+      expect(again).toEqual(first);
+      expect(written.nextExpectedRevision).toBe(2n);
+      expect(revisionsOf(await store().readStream(repeated))).toEqual([0n, 1n, 2n]);
+      // The same ids under another stream are that stream's own: not a repeat of the first.
+      const [elsewhere] = await store().appendToStreams([{ streamName: fresh, events: once.events, expectedRevision: 'no_stream' }, { streamName: uniquePrefix(), events: newEvents(1), expectedRevision: 'no_stream' }]);
+      expect(elsewhere.nextExpectedRevision).toBe(1n);
+      expect(idsOf(await store().readStream(fresh))).toEqual(idsOf(once.events));
+    });
+
+    it('refuses a part that repeats only some of its ids, writing none of the parts', async () => {
+      const [stream, kept] = [uniquePrefix(), uniquePrefix()];
+      await store().appendToStream(kept, newEvents(1), { expectedRevision: 'no_stream' });
+      const written = newEvents(2);
+      await store().appendToStream(stream, written, { expectedRevision: 'no_stream' });
+      await expectWrongExpectedRevision(
+        store().appendToStreams([
+          { streamName: kept, events: [newEvent()], expectedRevision: 0n },
+          { streamName: stream, events: [written[1], newEvent()], expectedRevision: 1n },
+        ]),
+        1n,
+        1n,
+      );
+      expect(revisionsOf(await store().readStream(kept))).toEqual([0n]);
+    });
+
+    it('appends to a soft-deleted stream beside another, continuing its revisions with the old events hidden', async () => {
+      const [deleted, beside] = [uniquePrefix(), uniquePrefix()];
+      await store().appendToStream(deleted, newEvents(2), { expectedRevision: 'no_stream' });
+      await store().appendToStream(beside, newEvents(1), { expectedRevision: 'no_stream' });
+      await store().deleteStream(deleted);
+      const events = newEvents(1);
+      const results = await store().appendToStreams([
+        { streamName: beside, events: newEvents(1), expectedRevision: 0n },
+        { streamName: deleted, events, expectedRevision: 'any' },
+      ]);
+      expect(results.map((result) => result.nextExpectedRevision)).toEqual([1n, 2n]);
+      expect((await store().readStream(deleted)).map((event) => [event.revision, event.id])).toEqual([[2n, events[0].id]]);
     });
 
     const refusals: Array<[string, (a: string, b: string) => unknown]> = [

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { AppendResult, EventToAppend, ExpectedRevision, StreamMetadata } from '../port/types.js';
+import type { AppendResult, EventToAppend, ExpectedRevision, StreamAppend, StreamMetadata } from '../port/types.js';
 import { checkExpectedRevision, findRepeatedBatch } from './append-rules.js';
 import { putStreamRow } from './put-stream-row.js';
-import type { NewEventRow, Statements } from './statements.js';
+import type { Statements } from './statements.js';
 import {
   SOFT_DELETED_TRUNCATE_BEFORE,
   currentRevision,
@@ -14,7 +14,13 @@ import {
   type StreamRow,
 } from './stream-row.js';
 
-type EventPayload = Omit<NewEventRow, 'stream_id' | 'stream_name' | 'revision' | 'created_ms'>;
+/** An event's columns as stored: what its insert binds beside the stream and revision. */
+export interface EventPayload {
+  readonly event_id: string;
+  readonly event_type: string;
+  readonly data: string;
+  readonly metadata: string;
+}
 
 /**
  * The write side, run inside a transaction (one savepoint per caller, see group-commit.ts).
@@ -27,14 +33,28 @@ export class LogWriter {
   ) {}
 
   append(streamName: string, events: readonly EventToAppend[], expected: ExpectedRevision): AppendResult {
-    let head = this.head(streamName);
-    const current = currentRevision(head);
-    const payloads = events.map(toPayload);
-    const repeated = this.findRepeatedBatch(head, payloads, expected);
-    if (repeated !== undefined) return repeated;
-    checkExpectedRevision(streamName, expected, current);
-    if (isSoftDeleted(head)) head = this.recreate(head);
-    return this.write(head, payloads);
+    return this.appendAll([{ streamName, events, expectedRevision: expected }])[0];
+  }
+
+  /**
+   * Each stream's append as `append` does it, the heads and the ids already stored read for all of
+   * them at once (two queries, not two per stream: a cancel's commit writes hundreds of streams).
+   * The caller rolls back every write when one throws.
+   */
+  appendAll(appends: readonly StreamAppend[]): AppendResult[] {
+    const heads = this.heads(appends.map((append) => append.streamName));
+    const payloads = appends.map((append) => append.events.map(toPayload));
+    const known = this.storedIds(appends.map((append, index) => ({ head: heads.get(append.streamName), payloads: payloads[index] })));
+    return appends.map(({ streamName, expectedRevision }, index) => {
+      const head = heads.get(streamName) ?? this.head(streamName);
+      const repeated = this.findRepeatedBatch(head, payloads[index], expectedRevision, known.get(head.stream_id ?? -1n));
+      if (repeated !== undefined) return repeated;
+      checkExpectedRevision(streamName, expectedRevision, currentRevision(head));
+      if (!isSoftDeleted(head)) return this.write(head, payloads[index]);
+      // Recreating writes `$metadata` to the metastream: a head of it read before is stale.
+      heads.delete(`$$${streamName}`);
+      return this.write(this.recreate(head), payloads[index]);
+    });
   }
 
   /** Appends a `$metadata` event to `$$<stream>` and applies it to the stream's head. */
@@ -60,6 +80,35 @@ export class LogWriter {
     return this.sql.stream.get(streamName) ?? emptyStreamRow(streamName);
   }
 
+  /** The heads of the streams that have one, by name. */
+  private heads(streamNames: readonly string[]): Map<string, StreamRow> {
+    if (streamNames.length === 1) {
+      const head = this.sql.stream.get(streamNames[0]);
+      return new Map(head === undefined ? [] : [[head.stream_name, head]]);
+    }
+    return new Map(this.sql.streamsIn.all(JSON.stringify(streamNames)).map((head) => [head.stream_name, head]));
+  }
+
+  /**
+   * For each stream that held events, the revisions of those of its append's ids it already holds.
+   * A stream that never held an event cannot hold them: it is not looked up (every new run's stream).
+   */
+  private storedIds(appends: readonly { readonly head: StreamRow | undefined; readonly payloads: readonly EventPayload[] }[]): Map<bigint, Map<string, bigint>> {
+    const keys: [number, string][] = [];
+    for (const { head, payloads } of appends) {
+      if (head === undefined || head.stream_id === null || head.last_revision < 0n) continue;
+      for (const payload of payloads) keys.push([Number(head.stream_id), payload.event_id]);
+    }
+    const known = new Map<bigint, Map<string, bigint>>();
+    if (keys.length === 0) return known;
+    for (const { stream_id, event_id, revision } of this.sql.storedEventIds.all(JSON.stringify(keys))) {
+      const ofStream = known.get(stream_id) ?? new Map<string, bigint>();
+      ofStream.set(event_id, revision);
+      known.set(stream_id, ofStream);
+    }
+    return known;
+  }
+
   /** Appending to a soft-deleted stream: revisions continue, older events stay hidden. */
   private recreate(head: StreamRow): StreamRow {
     const lifeStart = head.last_revision + 1n;
@@ -67,26 +116,21 @@ export class LogWriter {
     return putStreamRow(this.sql, { ...this.head(head.stream_name), life_start: lifeStart });
   }
 
-  private findRepeatedBatch(head: StreamRow, payloads: readonly EventPayload[], expected: ExpectedRevision): AppendResult | undefined {
-    // A stream that never held an event cannot hold these ids: skip the lookup (every new run's stream).
+  private findRepeatedBatch(head: StreamRow, payloads: readonly EventPayload[], expected: ExpectedRevision, known: ReadonlyMap<string, bigint> | undefined): AppendResult | undefined {
     const streamId = head.stream_id;
-    if (streamId === null || head.last_revision < 0n) return undefined;
-    const ids = payloads.map((payload) => payload.event_id);
-    const known = new Map(
-      this.sql.knownEventIds.all(streamId, JSON.stringify(ids)).map((row) => [row.event_id, row.revision] as const),
-    );
+    if (streamId === null || known === undefined) return undefined;
     const first = findRepeatedBatch({
       streamName: head.stream_name,
       expected,
       current: currentRevision(head),
       lifeStart: head.life_start,
-      ids,
+      ids: payloads.map((payload) => payload.event_id),
       known,
       storedIds: (from, count) =>
         this.sql.streamEventsBetween.all(streamId, from, from + BigInt(count) - 1n).map((row) => row.event_id),
     });
     if (first === undefined) return undefined;
-    const last = first + BigInt(ids.length) - 1n;
+    const last = first + BigInt(payloads.length) - 1n;
     const [lastRow] = this.sql.streamEventsBetween.all(streamId, last, last);
     return { nextExpectedRevision: last, position: { commit: lastRow.position, prepare: lastRow.position } };
   }
@@ -99,14 +143,14 @@ export class LogWriter {
     let position = 0n;
     for (const payload of payloads) {
       revision += 1n;
-      const inserted = this.sql.insertEvent.run({ ...payload, stream_id, stream_name, revision, created_ms: createdMs });
+      const inserted = this.sql.insertEvent.run(stream_id, stream_name, revision, payload.event_id, payload.event_type, payload.data, payload.metadata, createdMs);
       position = BigInt(inserted.lastInsertRowid);
     }
     return { nextExpectedRevision: lastRevision, position: { commit: position, prepare: position } };
   }
 }
 
-function toPayload(event: EventToAppend): EventPayload {
+export function toPayload(event: EventToAppend): EventPayload {
   return {
     // Ids compare case-insensitively, like the UUIDs they are.
     event_id: event.id.toLowerCase(),

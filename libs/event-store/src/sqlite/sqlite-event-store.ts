@@ -97,7 +97,7 @@ export class SqliteEventStore implements EventStore {
   async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     assertStreamAppends(appends);
     const streamNames = appends.map((append) => append.streamName);
-    return this.write(streamNames, () => appends.map((append) => this.writer.append(append.streamName, append.events, append.expectedRevision)));
+    return this.write(streamNames, () => this.writer.appendAll(appends));
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
