@@ -44,10 +44,11 @@ export class LogWriter {
   appendAll(appends: readonly StreamAppend[]): AppendResult[] {
     const heads = this.heads(appends.map((append) => append.streamName));
     const payloads = appends.map((append) => append.events.map(toPayload));
-    const known = this.storedIds(appends.map((append, index) => ({ head: heads.get(append.streamName), payloads: payloads[index] })));
+    const stored = this.storedIds(appends.map((append, index) => [heads.get(append.streamName), payloads[index]] as const));
     return appends.map(({ streamName, expectedRevision }, index) => {
       const head = heads.get(streamName) ?? this.head(streamName);
-      const repeated = this.findRepeatedBatch(head, payloads[index], expectedRevision, known.get(head.stream_id ?? -1n));
+      const known = head.stream_id === null ? undefined : stored.get(head.stream_id);
+      const repeated = known && this.findRepeatedBatch(head, payloads[index], expectedRevision, known);
       if (repeated !== undefined) return repeated;
       checkExpectedRevision(streamName, expectedRevision, currentRevision(head));
       if (!isSoftDeleted(head)) return this.write(head, payloads[index]);
@@ -93,9 +94,9 @@ export class LogWriter {
    * For each stream that held events, the revisions of those of its append's ids it already holds.
    * A stream that never held an event cannot hold them: it is not looked up (every new run's stream).
    */
-  private storedIds(appends: readonly { readonly head: StreamRow | undefined; readonly payloads: readonly EventPayload[] }[]): Map<bigint, Map<string, bigint>> {
+  private storedIds(appends: readonly (readonly [head: StreamRow | undefined, payloads: readonly EventPayload[]])[]): Map<bigint, Map<string, bigint>> {
     const keys: [number, string][] = [];
-    for (const { head, payloads } of appends) {
+    for (const [head, payloads] of appends) {
       if (head === undefined || head.stream_id === null || head.last_revision < 0n) continue;
       for (const payload of payloads) keys.push([Number(head.stream_id), payload.event_id]);
     }
@@ -116,9 +117,10 @@ export class LogWriter {
     return putStreamRow(this.sql, { ...this.head(head.stream_name), life_start: lifeStart });
   }
 
-  private findRepeatedBatch(head: StreamRow, payloads: readonly EventPayload[], expected: ExpectedRevision, known: ReadonlyMap<string, bigint> | undefined): AppendResult | undefined {
+  /** `known`: the revisions of those of the append's ids the stream holds (see `storedIds`). */
+  private findRepeatedBatch(head: StreamRow, payloads: readonly EventPayload[], expected: ExpectedRevision, known: ReadonlyMap<string, bigint>): AppendResult | undefined {
     const streamId = head.stream_id;
-    if (streamId === null || known === undefined) return undefined;
+    if (streamId === null) return undefined;
     const first = findRepeatedBatch({
       streamName: head.stream_name,
       expected,
