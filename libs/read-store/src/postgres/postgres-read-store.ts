@@ -4,12 +4,11 @@ import { newRunCount, type LoadedRows, type ProjectionCommit, type RowKeys, type
 import { ReadStoreUnavailableError } from '../port/errors.js';
 import { atOrAfter, positionOfColumns } from '../port/positions.js';
 import type { CheckpointListener, ProjectorRole, ReadStore, TableSet } from '../port/read-store.js';
-import { linkCoreColumns, runCoreColumns } from '../sql/columns.js';
-import { numbered } from '../sql/dialect.js';
+import { batchLoads } from '../sql/batch-loads.js';
+import { numbered, postgresDialect } from '../sql/dialect.js';
 import { ReadQueries } from '../sql/read-queries.js';
 import { linkCoreOf, runRowOf, stepCoreOf, type DbRow } from '../sql/row-mapping.js';
 import { allTables, queryIndexDdl, tableDdl, tableNames } from '../sql/tables.js';
-import { postgresDialect } from '../sql/dialect.js';
 import { acquireAdvisoryLock } from './advisory-lock.js';
 import { writeChangesBatched } from './batched-writes.js';
 import { CheckpointFeed, checkpointPayload } from './checkpoint-feed.js';
@@ -110,21 +109,11 @@ export class PostgresReadStore extends ReadQueries implements ReadStore {
   }
 
   async load(set: TableSet, keys: RowKeys): Promise<LoadedRows> {
-    const names = tableNames(set);
+    const loads = batchLoads(set, postgresDialect);
     const [runs, links, steps] = await Promise.all([
-      keys.runIds.length === 0 ? [] : this.all(`SELECT ${runCoreColumns.join(', ')} FROM ${names.runs} WHERE run_id = ANY(?::text[])`, [keys.runIds]),
-      keys.links.length === 0
-        ? []
-        : this.all(
-            `SELECT ${linkCoreColumns.join(', ')} FROM ${names.links} WHERE (parent_run_id, child_run_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))`,
-            [keys.links.map((key) => key.parentRunId), keys.links.map((key) => key.childRunId)],
-          ),
-      keys.steps.length === 0
-        ? []
-        : this.all(`SELECT run_id, step_id, status FROM ${names.steps} WHERE (run_id, step_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))`, [
-            keys.steps.map((key) => key.runId),
-            keys.steps.map((key) => key.stepId),
-          ]),
+      keys.runIds.length === 0 ? [] : this.all(loads.runs, [keys.runIds]),
+      keys.links.length === 0 ? [] : this.all(loads.links, [keys.links.map((key) => key.parentRunId), keys.links.map((key) => key.childRunId)]),
+      keys.steps.length === 0 ? [] : this.all(loads.steps, [keys.steps.map((key) => key.runId), keys.steps.map((key) => key.stepId)]),
     ]);
     return { runs: runs.map(runRowOf), links: links.map((row) => linkCoreOf(row)), steps: steps.map(stepCoreOf) };
   }

@@ -1,4 +1,4 @@
-import { linkColumns, linkCoreColumns, runCoreColumns, runCounterColumns, runMutableColumns, sessionColumns, stepColumns, threadColumns } from './columns.js';
+import { linkColumns, runCoreColumns, runCounterColumns, runMutableColumns, sessionColumns, stepColumns, threadColumns } from './columns.js';
 import type { TableSet } from '../port/read-store.js';
 import { tableNames, type TableNames } from './tables.js';
 
@@ -40,10 +40,6 @@ function buildWriteStatements(names: TableNames) {
     finishStep: `UPDATE ${names.steps} SET status = ?, updated_at = ?, output = ?, error = ? WHERE run_id = ? AND step_id = ?`,
     closeSession: `UPDATE ${names.sessions} SET status = 'closed' WHERE session_id = ? AND status = 'open'`,
     closeThread: `UPDATE ${names.threads} SET status = 'closed' WHERE thread_id = ? AND status = 'open'`,
-    // SQLite's batch loads: one query per kind for a whole batch, its keys in a JSON array (pairs for links and steps).
-    loadRuns: `SELECT ${runCoreColumns.join(', ')} FROM ${names.runs} WHERE run_id IN (SELECT value FROM json_each(?))`,
-    loadLinks: `SELECT ${linkCoreColumns.join(', ')} FROM ${names.links} WHERE (parent_run_id, child_run_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))`,
-    loadSteps: `SELECT run_id, step_id, status FROM ${names.steps} WHERE (run_id, step_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))`,
   };
 }
 

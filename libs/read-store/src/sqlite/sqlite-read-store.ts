@@ -6,6 +6,7 @@ import { newRunCount, type LoadedRows, type ProjectionCommit, type RowKeys, type
 import { ReadStoreUnavailableError } from '../port/errors.js';
 import { atOrAfter, positionOfColumns } from '../port/positions.js';
 import type { CheckpointListener, ProjectorRole, ReadStore, TableSet } from '../port/read-store.js';
+import { batchLoads } from '../sql/batch-loads.js';
 import { sqliteDialect } from '../sql/dialect.js';
 import { toJsonColumn } from '../sql/json-columns.js';
 import { ReadQueries } from '../sql/read-queries.js';
@@ -132,13 +133,13 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
 
   async load(set: TableSet, keys: RowKeys): Promise<LoadedRows> {
     return this.guard(() => {
-      const sql = writeStatements(set);
+      const loads = batchLoads(set, sqliteDialect);
       // Raw rows, one query per kind: per-key gets in object mode cost 2-3x as much per row (a cancel's projection loads thousands).
       const rows = (statement: string, keyed: readonly unknown[]) => (keyed.length === 0 ? [] : this.reader(statement)([JSON.stringify(keyed)]));
       return {
-        runs: rows(sql.loadRuns, keys.runIds).map(runRowOf),
-        links: rows(sql.loadLinks, keys.links.map((key) => [key.parentRunId, key.childRunId])).map((row) => linkCoreOf(row)),
-        steps: rows(sql.loadSteps, keys.steps.map((key) => [key.runId, key.stepId])).map(stepCoreOf),
+        runs: rows(loads.runs, keys.runIds).map(runRowOf),
+        links: rows(loads.links, keys.links.map((key) => [key.parentRunId, key.childRunId])).map((row) => linkCoreOf(row)),
+        steps: rows(loads.steps, keys.steps.map((key) => [key.runId, key.stepId])).map(stepCoreOf),
       };
     });
   }
