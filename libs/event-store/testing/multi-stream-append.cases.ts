@@ -114,6 +114,21 @@ export function describeMultiStreamAppendCases(target: ConformanceTarget, claim:
       expect((await store().readStream(deleted)).map((event) => [event.revision, event.id])).toEqual([[2n, events[0].id]]);
     });
 
+    it('judges a metastream part after its stream was recreated in the same call against the metadata that recreation wrote', async () => {
+      const deleted = uniquePrefix();
+      await store().appendToStream(deleted, newEvents(1), { expectedRevision: 'no_stream' });
+      await store().deleteStream(deleted);
+      const metastream = `$$${deleted}`;
+      expect(revisionsOf(await store().readStream(metastream))).toEqual([0n]);
+      // Recreating `deleted` writes the metastream's revision 1, so a part expecting 1 is the one written next.
+      const results = await store().appendToStreams([
+        { streamName: deleted, events: newEvents(1), expectedRevision: 'any' },
+        { streamName: metastream, events: newEvents(1), expectedRevision: 1n },
+      ]);
+      expect(results.map((result) => result.nextExpectedRevision)).toEqual([1n, 2n]);
+      expect(revisionsOf(await store().readStream(metastream))).toEqual([0n, 1n, 2n]);
+    });
+
     const refusals: Array<[string, (a: string, b: string) => unknown]> = [
       ['no streams', () => []],
       ['a stream named twice', (a) => [

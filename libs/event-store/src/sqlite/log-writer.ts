@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppendResult, EventToAppend, ExpectedRevision, StreamAppend, StreamMetadata } from '../port/types.js';
 import { checkExpectedRevision, findRepeatedBatch } from './append-rules.js';
 import { putStreamRow } from './put-stream-row.js';
+import { headsOf } from './stream-heads.js';
 import type { Statements } from './statements.js';
 import {
   SOFT_DELETED_TRUNCATE_BEFORE,
@@ -83,11 +84,7 @@ export class LogWriter {
 
   /** The heads of the streams that have one, by name. */
   private heads(streamNames: readonly string[]): Map<string, StreamRow> {
-    if (streamNames.length === 1) {
-      const head = this.sql.stream.get(streamNames[0]);
-      return new Map(head === undefined ? [] : [[head.stream_name, head]]);
-    }
-    return new Map(this.sql.streamsIn.all(JSON.stringify(streamNames)).map((head) => [head.stream_name, head]));
+    return new Map(headsOf(this.sql, streamNames).map((head) => [head.stream_name, head]));
   }
 
   /**

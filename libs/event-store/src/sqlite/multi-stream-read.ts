@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '../port/types.js';
 import { CREATED_MS, POSITION, REVISION, STREAM_NAME, toRecordedEvent, type EventTuple } from './event-rows.js';
 import type { Statements } from './statements.js';
+import { headsOf } from './stream-heads.js';
 import { currentRevision, visibleBounds } from './stream-row.js';
 
 /** Which of the streams' events to read: those strictly after a log position, the first `maxCount`. */
@@ -20,7 +21,7 @@ const WHOLE_STREAMS: StreamsPage = { afterPosition: 0n, maxCount: Number.POSITIV
 export function readVisibleEventsOf(sql: Statements, streamNames: readonly string[], nowMs: number, page = WHOLE_STREAMS): RecordedEvent[] {
   const bounds = new Map<string, ReturnType<typeof visibleBounds>>();
   const streamIds: bigint[] = [];
-  for (const head of sql.streamsIn.all(JSON.stringify(streamNames))) {
+  for (const head of headsOf(sql, streamNames)) {
     if (currentRevision(head) === 'no_stream') continue;
     bounds.set(head.stream_name, visibleBounds(head, nowMs));
     streamIds.push(head.stream_id);
