@@ -112,6 +112,14 @@ function run(runId: string, extra: Partial<RunRow> = {}): RunRow {
   };
 }
 
+/** A spawn link; `visible: false` is a pending one (its child not started yet). */
+function link(parentRunId: string, childRunId: string, sequence: number, visible = true) {
+  return {
+    parentRunId, childRunId, relation: 'spawned' as const, substrate: 'run' as const, sequence, ownsSession: false, stopSessionOnCancel: false,
+    placesThread: false, createdAt: '2026-01-01T00:00:00.000Z', visible, projectedOrder: sequence, metadata: {},
+  };
+}
+
 function starting(...runIds: string[]): ReadModelChanges {
   return { ...noChanges, runs: runIds.map((runId) => run(runId)), runPayloads: runIds.map((runId) => ({ runId, metadata: { of: runId }, input: { big: 'x'.repeat(10) } })) };
 }
@@ -191,10 +199,6 @@ describe.each(adapters)('ReadStore [$name]', (adapter) => {
   });
 
   it('loads the rows a batch names, runs, links and steps, and nothing for keys it does not hold', async () => {
-    const link = (parentRunId: string, childRunId: string, sequence: number) => ({
-      parentRunId, childRunId, relation: 'spawned' as const, substrate: 'run' as const, sequence, ownsSession: false, stopSessionOnCancel: false,
-      placesThread: false, createdAt: '2026-01-01T00:00:00.000Z', visible: true, projectedOrder: sequence, metadata: {},
-    });
     const step = (runId: string, stepId: string) => ({ runId, stepId, status: 'running' as const, sequence: 0, name: stepId, kind: 'tool', startedAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
     const changes = { ...starting('p', 'c1', 'c2'), links: [link('p', 'c1', 0), link('p', 'c2', 1)], steps: [step('c1', 's1'), step('c2', 's1')] };
     await store.commit('live', { changes, fromVersion: 0, to: at(1) });
@@ -209,6 +213,19 @@ describe.each(adapters)('ReadStore [$name]', (adapter) => {
       steps: loaded.steps,
     }).toEqual({ runs: ['c2', 'p'], links: [{ parentRunId: 'p', childRunId: 'c2', sequence: 1, visible: true }], steps: [{ runId: 'c1', stepId: 's1', status: 'running' }] });
     expect(await store.load('live', { runIds: [], links: [], steps: [] })).toEqual({ runs: [], links: [], steps: [] });
+  });
+
+  it('gives a run’s descendants’ ids level by level, pending links too, as many as asked', async () => {
+    // Written deepest first, so an answer in the order written would put a level after the one below it.
+    const links = [link('b', 'b1', 3), link('a1', 'a11', 4), link('a', 'a1', 2, false), link('p', 'a', 0), link('p', 'b', 1), link('other', 'x', 5)];
+    await store.commit('live', { changes: { ...starting('p', 'a', 'b', 'b1', 'a11', 'other', 'x'), links }, fromVersion: 0, to: at(1) });
+    const levels = (ids: string[]) => [ids.slice(0, 2).sort(), ids.slice(2, 4).sort(), ids.slice(4)];
+    expect(levels(await store.descendantIds('p', 100))).toEqual([['a', 'b'], ['a1', 'b1'], ['a11']]);
+    const firstThree = await store.descendantIds('p', 3);
+    expect(firstThree).toHaveLength(3);
+    expect(firstThree.slice(0, 2).sort()).toEqual(['a', 'b']);
+    expect(await store.descendantIds('x', 100)).toEqual([]);
+    expect(await store.descendantIds('unknown', 100)).toEqual([]);
   });
 
   it('lists newest first by the listing key each run was given, whatever order its rows were written in', async () => {

@@ -9,9 +9,12 @@ import { runStream, sessionStream } from '../streams/stream-names.js';
 import type { CommandContext } from '../write/event-envelope.js';
 import type { StreamRepository, StreamWriter } from '../write/stream-repository.js';
 import type { ChildMaterializer } from './child-materializer.js';
+import type { DescendantPrefetch } from './descendant-prefetch.js';
 
 /** Most runs one commit of a cancel writes: a wide level is cut into commits of this many runs. */
 export const RUNS_PER_CANCEL_COMMIT = 256;
+/** Descendants' streams read ahead with a level that must be read (see DescendantPrefetch). */
+export const PREFETCHED_RUNS_PER_READ = 512;
 
 /** A run the walk is to cancel, with what its RunCancelled will say. */
 interface CancelTarget {
@@ -48,10 +51,12 @@ interface Step {
  * Cancel protocol, level by level from the run given:
  *  1. Descent. For each level (the run, then its children, then theirs): materialise any pending
  *     child (link written, run not yet: only left by a crash on a store without multi-stream
- *     append), read the level's streams in one read, then write one commit per RUNS_PER_CANCEL_COMMIT
- *     runs (with multi-stream append, levels that fit in one together share it: each is read from
- *     the states staged above it, and the commit checks every revision read; the bench's chain of
- *     depth 1,000 with 10,000 runs takes 81 commits, down and back up): a running run with children freezes
+ *     append), read the level's streams in one read (with the next PREFETCHED_RUNS_PER_READ runs of
+ *     the tree as the read side knows it, when given: a chain's levels are then read 50 at a time),
+ *     then write one commit per RUNS_PER_CANCEL_COMMIT runs (with multi-stream append, levels that
+ *     fit in one together share it: each is read from the states staged above it, and the commit
+ *     checks every revision read; the bench's chain of depth 1,000 with 10,000 runs takes 81
+ *     commits, down and back up): a running run with children freezes
  *     (CancelRequested at the revision read: from then on it accepts no child, so a racing spawn's
  *     link append fails on the revision and its retry sees the freeze, and the children read are
  *     all it will ever have); a running run without children
@@ -78,6 +83,8 @@ export class CancelTreeProcess {
     /** The reason given by the caller: descendants get `{ cancelledByParent, reason }` with it. */
     private readonly givenReason: JsonValue,
     private readonly context: CommandContext,
+    /** The tree's runs as the read side knows them, read ahead of the walk; none: each level is read as it is met. */
+    private readonly prefetch?: DescendantPrefetch,
   ) {}
 
   /** Cancels the run and every running run below it; also the resume that start-up recovery calls. */
@@ -159,9 +166,11 @@ export class CancelTreeProcess {
   }
 
   private warm(level: readonly CancelTarget[]): Promise<void> {
+    const prefetch = this.prefetch;
     return this.streams.warm(
       level.map(({ runId }) => ({ streamName: runStream(runId), id: runId })),
       runDecider,
+      prefetch && (() => prefetch.next()),
     );
   }
 

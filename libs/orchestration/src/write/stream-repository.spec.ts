@@ -118,6 +118,24 @@ describe('StreamRepository', () => {
       expect(reads()).toBe(before);
     });
 
+    it('reads the streams named ahead in the same read when one of its own must be read, and asks for none when all are held', async () => {
+      let asked = 0;
+      const ahead = () => {
+        asked++;
+        return streamsOf(['run-c', 'run-d', 'run-b']);
+      };
+      await here.warm(streamsOf([RUN]), runDecider, ahead);
+      expect(asked).toBe(0);
+      const before = reads();
+      await here.warm(streamsOf(['run-b']), runDecider, ahead);
+      await here.warm(streamsOf(['run-c', 'run-d']), runDecider, ahead);
+      expect({ asked, reads: reads() - before }).toEqual({ asked: 1, reads: 1 });
+      for (const runId of others) {
+        expect(E.isRight(await here.execute(runStream(runId), runId, runDecider, complete, context()))).toBe(true);
+      }
+      expect(reads()).toBe(before + 1);
+    });
+
     it('a state warmed before another process wrote is refused by the store, and the retry decides on what it holds', async () => {
       await here.warm(streamsOf(['run-b']), runDecider);
       expect(E.isRight(await elsewhere.execute(runStream('run-b'), 'run-b', runDecider, complete, context()))).toBe(true);

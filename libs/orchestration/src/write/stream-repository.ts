@@ -55,6 +55,12 @@ export interface ExecuteOptions<State> {
   readonly presumedNew?: boolean;
 }
 
+/** A stream and the id its decider starts it with. */
+export interface StreamRef {
+  readonly streamName: string;
+  readonly id: string;
+}
+
 /** The command to decide, or a domain error found while choosing it from the loaded state. */
 export type Plan<State, Command> = Command | ((state: State) => E.Either<DomainError, Command>);
 
@@ -177,12 +183,22 @@ export class StreamRepository implements StreamWriter {
   /**
    * Caches the states of those of these streams it holds nothing of, read together in one
    * `readStreams` (one query on SQLite, instead of one per stream): for work about to write many
-   * streams, such as cancelling a run's children. What it caches was read from the store, so
-   * `execute` may decide on it; the append's expected revision still refuses a stale one.
+   * streams, such as cancelling a run's children. When one must be read, the streams `ahead` names
+   * (those the work is likely to need next) are read with them, so a walk down a narrow tree reads
+   * its streams in a few large reads, not one per level. What it caches was read from the store,
+   * so `execute` may decide on it; the append's expected revision still refuses a stale one.
    */
-  async warm<State>(streams: readonly { readonly streamName: string; readonly id: string }[], decider: Folding<State>): Promise<void> {
+  async warm<State>(streams: readonly StreamRef[], decider: Folding<State>, ahead?: () => readonly StreamRef[]): Promise<void> {
     const cold = streams.filter(({ streamName }) => !this.cache.has(streamName));
     if (cold.length === 0) return;
+    if (ahead !== undefined) {
+      const named = new Set(cold.map(({ streamName }) => streamName));
+      for (const stream of ahead()) {
+        if (named.has(stream.streamName) || this.cache.has(stream.streamName)) continue;
+        named.add(stream.streamName);
+        cold.push(stream);
+      }
+    }
     const recorded = await this.retry.run(() => this.store.readStreams(cold.map(({ streamName }) => streamName)));
     const byStream = new Map<string, RecordedEvent[]>();
     for (const event of recorded) {

@@ -85,6 +85,8 @@ export interface ReadStore {
   children(parentRunId: string): Promise<ChildRecord[]>;
   /** Every visible descendant, depth-first pre-order, siblings by link sequence. */
   descendants(runId: string): Promise<ChildRecord[]>;
+  /** The first `limit` descendants' ids, pending links too, level by level (a level's order is the store's). */
+  descendantIds(runId: string, limit: number): Promise<string[]>;
   step(runId: string, stepId: string): Promise<StepRow | undefined>;
   steps(runId: string): Promise<StepRow[]>;
   session(sessionId: string): Promise<SessionRow | undefined>;

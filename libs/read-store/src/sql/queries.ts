@@ -43,6 +43,13 @@ export function buildQueries(dialect: Dialect) {
       SELECT c.child_run_id FROM ${live.links} c JOIN tree ON c.parent_run_id = tree.child_run_id WHERE c.visible = 1
     )
     SELECT ${childColumns} FROM tree ${dialect.orderedJoin} ${live.links} l ON l.child_run_id = tree.child_run_id AND l.visible = 1 ${childJoins}`,
+  // Ids only, pending links too, at most `?`; the recursion's queue is first in, first out, so each level comes before the next.
+  descendantIds: `WITH RECURSIVE tree(child_run_id) AS (
+      SELECT child_run_id FROM ${live.links} WHERE parent_run_id = ?
+      UNION
+      SELECT c.child_run_id FROM ${live.links} c JOIN tree ON c.parent_run_id = tree.child_run_id
+    )
+    SELECT child_run_id FROM tree LIMIT ?`,
   step: `SELECT ${stepColumns.join(', ')} FROM ${live.steps} WHERE run_id = ? AND step_id = ?`,
   steps: `SELECT ${stepColumns.join(', ')} FROM ${live.steps} WHERE run_id = ? ORDER BY sequence`,
   session: `SELECT ${sessionColumns.join(', ')} FROM ${live.sessions} WHERE session_id = ?`,

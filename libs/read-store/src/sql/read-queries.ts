@@ -71,6 +71,10 @@ export abstract class ReadQueries {
     return preOrder(runId, (await this.all(this.queries.descendants, [runId])).map(childRecordOf));
   }
 
+  async descendantIds(runId: string, limit: number): Promise<string[]> {
+    return (await this.all(this.queries.descendantIds, [runId, limit])).map((row) => String(row.child_run_id));
+  }
+
   async step(runId: string, stepId: string): Promise<StepRow | undefined> {
     const [row] = await this.all(this.queries.step, [runId, stepId]);
     return row === undefined ? undefined : stepRowOf(row);
