@@ -7,6 +7,7 @@ import { compareJournalPositions, entriesOfStream, expectOrchestratorError, only
 import { allRuns, buildTree, chainSpec, statusesOf, wideSpec, type BuiltTree, type TreeSpec } from '../support/trees.js';
 import { expectNoOrphanSubstrates, expectRebuildKeepsTree, expectRecoveryContinuesTheCancel, expectRetryChangesNothing } from './repaired-state.js';
 import { RestartableStorage, type RestartedOrchestrator } from './restartable.js';
+import { RUNS_PER_CANCEL_COMMIT } from '../../libs/orchestration/src/processes/cancel-tree.process.js';
 
 const reason = { why: 'crash-test' };
 
@@ -194,9 +195,6 @@ describe('no child is ever linked under a parent that was not running', () => {
     await expectRebuildKeepsTree(recovered.orchestrator, tree.runId);
   });
 });
-
-/** Runs one commit of a cancel holds at most (RUNS_PER_CANCEL_COMMIT): a root with this many children takes two. */
-const RUNS_PER_CANCEL_COMMIT = 256;
 
 describe('a cancel on a store with multi-stream append commits narrow levels together, a wide level apart', () => {
   let storage: RestartableStorage;
