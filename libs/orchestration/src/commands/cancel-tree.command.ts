@@ -6,15 +6,11 @@ import { domainError, type DomainError } from '../api/errors.js';
 import { runDecider } from '../domain/run/run-decider.js';
 import type { ReadStore } from '@runtree/read-store';
 import { READ_STORE } from '../module/tokens.js';
-import { CancelTreeProcess, PREFETCHED_RUNS_PER_READ } from '../processes/cancel-tree.process.js';
-import { DescendantPrefetch } from '../processes/descendant-prefetch.js';
+import { CancelTreeProcess } from '../processes/cancel-tree.process.js';
 import { runStream } from '../streams/stream-names.js';
 import type { CommandContext } from '../write/event-envelope.js';
 import { StreamRepository } from '../write/stream-repository.js';
 import { ChildMaterializer } from '../processes/child-materializer.js';
-
-/** Most of a tree's runs whose ids are read from the read side to read their streams ahead of the walk. */
-const MAX_PREFETCHED_RUNS = 65_536;
 
 export interface CancelOutcome {
   /** Runs this command cancelled, descendants before their ancestors. */
@@ -42,13 +38,8 @@ export class CancelTreeHandler implements ICommandHandler<CancelTreeCommand> {
   ) {}
 
   async execute(command: CancelTreeCommand): Promise<E.Either<DomainError, CancelOutcome>> {
-    const [root, descendants] = await Promise.all([
-      this.streams.load(runStream(command.runId), command.runId, runDecider),
-      // Only a hint: without it (the read side down) each level is read as the walk meets it.
-      this.readStore.descendantIds(command.runId, MAX_PREFETCHED_RUNS).catch((): string[] => []),
-    ]);
-    const prefetch = new DescendantPrefetch(descendants, PREFETCHED_RUNS_PER_READ);
-    const cancelTree = new CancelTreeProcess(this.streams, this.materializer, command.reason, command.context, prefetch);
+    const cancelTree = new CancelTreeProcess(this.streams, this.materializer, command.reason, command.context, this.readStore);
+    const root = await this.streams.load(runStream(command.runId), command.runId, runDecider);
     if (!root.state.exists) return E.left(domainError('not_found', `Run ${command.runId} not found`, { runId: command.runId }));
     const origin = root.state.cancelRequested?.origin ?? 'root';
     const done = await cancelTree.cancel(command.runId, origin === 'root' ? command.reason : (root.state.cancelRequested?.reason ?? command.reason), origin);

@@ -8,13 +8,16 @@ import type { CancelOrigin } from '../events/run-events.js';
 import { runStream, sessionStream } from '../streams/stream-names.js';
 import type { CommandContext } from '../write/event-envelope.js';
 import type { StreamRepository, StreamWriter } from '../write/stream-repository.js';
+import type { ReadStore } from '@runtree/read-store';
 import type { ChildMaterializer } from './child-materializer.js';
-import type { DescendantPrefetch } from './descendant-prefetch.js';
+import { DescendantPrefetch } from './descendant-prefetch.js';
 
 /** Most runs one commit of a cancel writes: a wide level is cut into commits of this many runs. */
 export const RUNS_PER_CANCEL_COMMIT = 256;
 /** Descendants' streams read ahead with a level that must be read (see DescendantPrefetch). */
 export const PREFETCHED_RUNS_PER_READ = 512;
+/** Most of a tree's runs whose ids are asked of the read side, to read their streams ahead of the walk. */
+const MAX_PREFETCHED_RUNS = 65_536;
 
 /** A run the walk is to cancel, with what its RunCancelled will say. */
 interface CancelTarget {
@@ -52,7 +55,7 @@ interface Step {
  *  1. Descent. For each level (the run, then its children, then theirs): materialise any pending
  *     child (link written, run not yet: only left by a crash on a store without multi-stream
  *     append), read the level's streams in one read (with the next PREFETCHED_RUNS_PER_READ runs of
- *     the tree as the read side knows it, when given: a chain's levels are then read 50 at a time),
+ *     the tree as the read side knows it: a chain's levels are then read 50 at a time),
  *     then write one commit per RUNS_PER_CANCEL_COMMIT runs (with multi-stream append, levels that
  *     fit in one together share it: each is read from the states staged above it, and the commit
  *     checks every revision read; the bench's chain of depth 1,000 with 10,000 runs takes 81
@@ -76,6 +79,8 @@ export class CancelTreeProcess {
   /** Runs this cancel ended, descendants before their ancestors. */
   readonly cancelled: string[] = [];
   lastPosition?: Position;
+  /** The tree's runs as the read side knows them, asked for when the walk starts. */
+  private prefetch = new DescendantPrefetch([], PREFETCHED_RUNS_PER_READ);
 
   constructor(
     private readonly streams: StreamRepository,
@@ -83,12 +88,15 @@ export class CancelTreeProcess {
     /** The reason given by the caller: descendants get `{ cancelledByParent, reason }` with it. */
     private readonly givenReason: JsonValue,
     private readonly context: CommandContext,
-    /** The tree's runs as the read side knows them, read ahead of the walk; none: each level is read as it is met. */
-    private readonly prefetch?: DescendantPrefetch,
+    /** Names the tree's runs ahead of the walk (only a hint: see DescendantPrefetch). */
+    private readonly readSide: Pick<ReadStore, 'descendantIds'>,
   ) {}
 
   /** Cancels the run and every running run below it; also the resume that start-up recovery calls. */
   async cancel(runId: string, reason: JsonValue, origin: CancelOrigin): Promise<E.Either<DomainError, void>> {
+    // Without the hint (the read side down) each level is read as the walk meets it.
+    const named = await this.readSide.descendantIds(runId, MAX_PREFETCHED_RUNS).catch((): string[] => []);
+    this.prefetch = new DescendantPrefetch(named, PREFETCHED_RUNS_PER_READ);
     const levels: Visited[][] = [];
     for (let level: readonly CancelTarget[] = [{ runId, reason, origin }]; level.length > 0; ) {
       const descended = await this.descend(level);
@@ -166,11 +174,10 @@ export class CancelTreeProcess {
   }
 
   private warm(level: readonly CancelTarget[]): Promise<void> {
-    const prefetch = this.prefetch;
     return this.streams.warm(
       level.map(({ runId }) => ({ streamName: runStream(runId), id: runId })),
       runDecider,
-      prefetch && (() => prefetch.next()),
+      this.prefetch.next,
     );
   }
 

@@ -15,10 +15,10 @@ export class DescendantPrefetch {
     private readonly chunk: number,
   ) {}
 
-  /** The next chunk of run streams, none given before. */
-  next(): StreamRef[] {
+  /** The next chunk of run streams, none given before (bound: passed as `StreamRepository.warm`'s `ahead`). */
+  readonly next = (): StreamRef[] => {
     const ids = this.runIds.slice(this.handedOut, this.handedOut + this.chunk);
     this.handedOut += ids.length;
     return ids.map((id) => ({ streamName: runStream(id), id }));
-  }
+  };
 }

@@ -72,7 +72,7 @@ export class StartupRecovery {
       if (!state.cancelRequested || state.status !== 'running') continue;
       const { reason, origin, revision } = state.cancelRequested;
       const requested = await this.streams.readAt(runStream(runId), revision);
-      const walk = new CancelTreeProcess(this.streams, this.materializer, givenReason(reason, origin), requested ? causedBy(context, requested.metadata) : context);
+      const walk = new CancelTreeProcess(this.streams, this.materializer, givenReason(reason, origin), requested ? causedBy(context, requested.metadata) : context, this.readStore);
       if (E.isRight(await walk.cancel(runId, reason, origin))) cancellationsFinished++;
       wrote(walk.lastPosition);
     }
