@@ -25,6 +25,7 @@ export interface SqliteReadStoreOptions {
 }
 
 const BUSY_TIMEOUT_MS = 5000;
+const WAL_KEPT_BYTES = 64 * 1024 * 1024;
 /** The projector role on an embedded store: this process is its only projector, and never loses it. */
 const embeddedRole: ProjectorRole = { lost: new Promise<void>(() => undefined), release: async () => undefined };
 
@@ -42,7 +43,7 @@ function preparedOnce<T>(cache: Map<string, T>, sql: string, prepare: () => T): 
  * The embedded read store: better-sqlite3, WAL, `synchronous=NORMAL`. NORMAL, not FULL: rows and
  * checkpoint commit together, so a power cut can only take the last commits away whole, and the
  * projection then replays them from the journal (which is durable). The WAL is checkpointed in a
- * worker thread (see WalCheckpointer), not inside commits. One process per file.
+ * worker thread (see WalCheckpointer), not inside commits, and kept bounded. One process per file.
  */
 export class SqliteReadStore extends ReadQueries implements ReadStore {
   readonly kind = 'sqlite' as const;
@@ -63,6 +64,8 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       if (options.path !== ':memory:') this.db.pragma('wal_autocheckpoint = 0');
+      // A WAL started over is cut back to this size: a burst of writes does not keep its disk space.
+      this.db.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`);
     } catch (error) {
       this.db.close();
       throw asReadStoreError(error, options.path);
@@ -145,6 +148,7 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
   }
 
   async commit(set: TableSet, commit: ProjectionCommit): Promise<boolean> {
+    await this.checkpointer?.beforeCommit();
     const committed = this.guard(() => this.commitTransaction(set, commit));
     this.checkpointer?.committed();
     if (committed && set === 'live') this.announce({ position: commit.to, version: commit.fromVersion + 1 });
