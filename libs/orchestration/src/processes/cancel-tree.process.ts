@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import * as E from 'fp-ts/lib/Either.js';
 import { comparePositions, type JsonValue, type Position } from '@runtree/event-store';
 import { domainError, type DomainError } from '../api/errors.js';
@@ -11,6 +12,8 @@ import type { StreamRepository, StreamWriter } from '../write/stream-repository.
 import type { ReadStore } from '@runtree/read-store';
 import type { ChildMaterializer } from './child-materializer.js';
 import { DescendantPrefetch } from './descendant-prefetch.js';
+
+const logger = new Logger('CancelTreeProcess');
 
 /** Most runs one commit of a cancel writes: a wide level is cut into commits of this many runs. */
 export const RUNS_PER_CANCEL_COMMIT = 256;
@@ -94,8 +97,10 @@ export class CancelTreeProcess {
 
   /** Cancels the run and every running run below it; also the resume that start-up recovery calls. */
   async cancel(runId: string, reason: JsonValue, origin: CancelOrigin): Promise<E.Either<DomainError, void>> {
-    // Without the hint (the read side down) each level is read as the walk meets it.
-    const named = await this.readSide.descendantIds(runId, MAX_PREFETCHED_RUNS).catch((): string[] => []);
+    const named = await this.readSide.descendantIds(runId, MAX_PREFETCHED_RUNS).catch((error: unknown): string[] => {
+      logger.warn(`Reading the runs below ${runId} ahead failed (${String(error)}): the cancel reads each level as it meets it`);
+      return [];
+    });
     this.prefetch = new DescendantPrefetch(named, PREFETCHED_RUNS_PER_READ);
     const levels: Visited[][] = [];
     for (let level: readonly CancelTarget[] = [{ runId, reason, origin }]; level.length > 0; ) {
