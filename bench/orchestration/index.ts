@@ -6,7 +6,7 @@
 import { openStore } from '../../libs/orchestration/src/module/store-provider.js';
 import { SqliteReadStore } from '@runtree/read-store';
 import { formatNumber } from '../support/table.js';
-import { removeSqliteFiles } from '../support/sqlite-files.js';
+import { inFreshSqliteFile, removeSqliteFiles } from '../support/sqlite-files.js';
 import { measureFsyncRate } from '../support/fsync-rate.js';
 import { repeat } from '../support/repeat.js';
 import type { BenchContext, BenchSection } from '../support/section.js';
@@ -18,12 +18,15 @@ import { inPhaseStore, withBenchOrchestrator, type BenchStore } from './bench-or
 import { measureRebuildFloor, ROWS_PER_TRANSACTION } from './rebuild-floor.js';
 import { measureRebuild } from './rebuild-scenarios.js';
 import { ORCHESTRATION_SIZES, type OrchestrationSizes } from './sizes.js';
+import { measureSpawnFloor } from './spawn-floor.js';
 import { measureSpawns, type SpawnRun } from './spawn-scenario.js';
 import { terminalAppendClock } from './terminal-append-clock.js';
 import { buildTree, buildTrees, measureCancel, measureCollect } from './tree-scenarios.js';
 import { chainTree, treeRuns, wideTree } from './tree-shapes.js';
 
 const FSYNC_PROBE_MS = 1000;
+/** Spawns the floor writes at most: the first of those the 1-caller runs made. */
+const SPAWN_FLOOR_SPAWNS = 2000;
 
 const rateOf = (spawns: SpawnRun) => spawns.perSecond;
 const cpuOf = (spawns: SpawnRun) => spawns.cpuMicrosPerSpawn;
@@ -69,6 +72,7 @@ async function measureSpawnFigures(context: BenchContext, target: BenchStore, si
       progress(`spawn: 1 caller, ${durationMs} ms per run`);
       const sequential = await repeat(runs, warmups, () => measureSpawns(orchestrator, { operation: 'spawn', callers: 1, durationMs }));
       run.add({ key: 'spawnSequential', label: 'spawn, 1 caller', unit: 'spawns/s', samples: sequential.map(rateOf), ratioTo: fsync, target: { kind: 'atLeast', value: 0.5, of: 'ratio' } });
+      if (store.durable.kind === 'sqlite') await addSpawnFloor(context, store.durable.path, fsync, run);
 
       progress(`spawn: ${sizes.callers} callers, ${durationMs} ms per run`);
       const concurrent = await repeat(runs, warmups, () => measureSpawns(orchestrator, { operation: 'spawn', callers: sizes.callers, durationMs }));
@@ -79,6 +83,24 @@ async function measureSpawnFigures(context: BenchContext, target: BenchStore, si
       const delegations = await repeat(runs, warmups, () => measureSpawns(orchestrator, { operation: 'delegate', callers: sizes.callers, durationMs }));
       run.add({ key: 'delegateConcurrent', label: `delegate, ${sizes.callers} callers`, unit: 'delegations/s', samples: delegations.map(rateOf), ratioTo: fsync });
     }),
+  );
+}
+
+/** The floor under the 1-caller spawn, from the spawns just made (see measureSpawnFloor). */
+async function addSpawnFloor(context: BenchContext, journalPath: string, fsync: FsyncReference, run: SectionRun) {
+  let spawns = 0;
+  const floor = await repeat(context.runs, context.warmups, () =>
+    inFreshSqliteFile(context.dataDir, 'spawn-floor', async (targetPath) => {
+      const measured = measureSpawnFloor(journalPath, targetPath, SPAWN_FLOOR_SPAWNS);
+      spawns = measured.spawns;
+      return measured.spawnsPerSecond;
+    }),
+  );
+  run.add({ key: 'spawnSequentialFloor', label: "floor: a spawn's rows written alone, 1 caller", unit: 'spawns/s', samples: floor, ratioTo: fsync });
+  run.notes.push(
+    `Spawn floor: the first ${formatNumber(spawns)} spawns of the 1-caller runs, each written as the facade must before it answers: its events and stream rows in`,
+    'one journal commit (synchronous=FULL), then its read-model rows and the checkpoint in one read-store commit, into fresh files with plain statements,',
+    'nothing read, decoded, hashed or folded: no spawn that answers once its read models hold it (read-your-writes) is faster on this disk.',
   );
 }
 
