@@ -18,7 +18,7 @@ import { inPhaseStore, withBenchOrchestrator, type BenchStore } from './bench-or
 import { measureRebuildFloor, ROWS_PER_TRANSACTION } from './rebuild-floor.js';
 import { measureRebuild } from './rebuild-scenarios.js';
 import { ORCHESTRATION_SIZES, type OrchestrationSizes } from './sizes.js';
-import { measureSpawnFloor } from './spawn-floor.js';
+import { measureSpawnFloor, spawnRowsOf } from './spawn-floor.js';
 import { measureSpawns, type SpawnRun } from './spawn-scenario.js';
 import { terminalAppendClock } from './terminal-append-clock.js';
 import { buildTree, buildTrees, measureCancel, measureCollect } from './tree-scenarios.js';
@@ -88,17 +88,11 @@ async function measureSpawnFigures(context: BenchContext, target: BenchStore, si
 
 /** The floor under the 1-caller spawn, from the spawns just made (see measureSpawnFloor). */
 async function addSpawnFloor(context: BenchContext, journalPath: string, fsync: FsyncReference, run: SectionRun) {
-  let spawns = 0;
-  const floor = await repeat(context.runs, context.warmups, () =>
-    inFreshSqliteFile(context.dataDir, 'spawn-floor', async (targetPath) => {
-      const measured = measureSpawnFloor(journalPath, targetPath, SPAWN_FLOOR_SPAWNS);
-      spawns = measured.spawns;
-      return measured.spawnsPerSecond;
-    }),
-  );
+  const spawns = spawnRowsOf(journalPath, SPAWN_FLOOR_SPAWNS);
+  const floor = await repeat(context.runs, context.warmups, () => inFreshSqliteFile(context.dataDir, 'spawn-floor', async (targetPath) => measureSpawnFloor(spawns, targetPath)));
   run.add({ key: 'spawnSequentialFloor', label: "floor: a spawn's rows written alone, 1 caller", unit: 'spawns/s', samples: floor, ratioTo: fsync });
   run.notes.push(
-    `Spawn floor: the first ${formatNumber(spawns)} spawns of the 1-caller runs, each written as the facade must before it answers: its events and stream rows in`,
+    `Spawn floor: the first ${formatNumber(spawns.length)} spawns of the 1-caller runs, each written as the facade must before it answers: its events and stream rows in`,
     'one journal commit (synchronous=FULL), then its read-model rows and the checkpoint in one read-store commit, into fresh files with plain statements,',
     'nothing read, decoded, hashed or folded: no spawn that answers once its read models hold it (read-your-writes) is faster on this disk.',
   );

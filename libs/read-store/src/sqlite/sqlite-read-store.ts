@@ -148,7 +148,8 @@ export class SqliteReadStore extends ReadQueries implements ReadStore {
   }
 
   async commit(set: TableSet, commit: ProjectionCommit): Promise<boolean> {
-    await this.checkpointer?.beforeCommit();
+    const draining = this.checkpointer?.beforeCommit();
+    if (draining !== undefined) await draining;
     const committed = this.guard(() => this.commitTransaction(set, commit));
     this.checkpointer?.committed();
     if (committed && set === 'live') this.announce({ position: commit.to, version: commit.fromVersion + 1 });

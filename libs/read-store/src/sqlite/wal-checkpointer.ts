@@ -115,7 +115,6 @@ export class WalCheckpointer {
       if (whole || result.log < this.drainAbove) return;
       this.startDrain();
     } else if (whole) {
-      this.drainAbove = this.walLimitFrames;
       return this.endDrain();
     } else if (performance.now() >= this.drain.until) {
       // Something holds the WAL (an old snapshot): let commits go until the WAL has doubled.
